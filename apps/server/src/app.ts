@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ErrorBody } from '@cc/domain';
+import type { RouteAccess } from './platform/actor.js';
+import { registerAuth } from './platform/auth.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import type { DB } from './platform/database.js';
+import { registerErrorHandling } from './platform/errors.js';
+import { registerValidation } from './platform/validation.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { createAuthService } from './modules/auth/auth.service.js';
+import { regionsRoutes } from './modules/regions/regions.routes.js';
+import { createRegionsService } from './modules/regions/regions.service.js';
+import { healthRoute, systemRoutes, VERSION } from './modules/system/system.routes.js';
+import { tokensRoutes } from './modules/tokens/tokens.routes.js';
+import { unitsRoutes } from './modules/units/units.routes.js';
+import { createUnitsService } from './modules/units/units.service.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { createUsersService } from './modules/users/users.service.js';
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeCatalog: RouteEntry[];
+  }
+}
+
+export interface AppDeps {
+  db: DB;
+  config: Config;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the Fastify app without listening: main.ts listens, tests use app.inject(). */
+export async function buildApp({ db, config, clock = systemClock, logger = false }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Every route with its access rule, for the authorization matrix test and the docs.
+  const routeCatalog: RouteEntry[] = [];
+  app.decorate('routeCatalog', routeCatalog);
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    for (const method of methods) {
+      if (method === 'HEAD' || !r.url.startsWith('/api/v1')) continue;
+      routeCatalog.push({ method, url: r.url, access: (r.config ?? {}) as RouteAccess });
+    }
+  });
+
+  registerValidation(app);
+  registerErrorHandling(app, { spaIndex: hasWeb(config) });
+  app.addSchema(ErrorBody);
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // antd writes its styles at run time (CSS-in-JS): inline styles, never inline scripts.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...tileOrigin(config.tileUrl)],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The app serves its own fonts and images; cross-origin isolation would only break tiles.
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: '创城 Chuangcheng API',
+        version: VERSION,
+        description:
+          'REST API of Chuangcheng. Log in with POST /api/v1/auth/login (session cookie + CSRF token in `x-csrf-token` on writes), or send an API token as `Authorization: Bearer <token>`. Errors always have the shape `{ "error": { "code", "message", "details" } }`; messages follow `Accept-Language` (zh-CN default, en).',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'cc_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuth(app, { db, clock, idleMinutes: config.sessionIdleMinutes });
+
+  const auth = createAuthService({ db, clock });
+  await app.register(healthRoute(db));
+  await app.register(
+    async (v1) => {
+      await v1.register(authRoutes({ db, auth, config }));
+      await v1.register(systemRoutes({ db, config }));
+      await v1.register(usersRoutes(createUsersService({ db, clock })));
+      await v1.register(regionsRoutes(createRegionsService({ db })));
+      await v1.register(unitsRoutes(createUnitsService({ db })));
+      await v1.register(auditRoutes(db));
+      await v1.register(tokensRoutes({ db, clock }));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (hasWeb(config)) {
+    await app.register(fastifyStatic, { root: config.webDist!, wildcard: false, index: ['index.html'], maxAge: '1h' });
+    // Vite fingerprints assets: cache them for a year; index.html is always revalidated.
+    app.addHook('onSend', async (request, reply) => {
+      if (request.url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+    });
+  }
+  return app;
+}
+
+function hasWeb(config: Config): boolean {
+  return Boolean(config.webDist && existsSync(path.join(config.webDist, 'index.html')));
+}
+
+function tileOrigin(tileUrl: string): string[] {
+  try {
+    return /^https?:\/\//.test(tileUrl) ? [new URL(tileUrl.replace(/[{}]/g, '')).origin] : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './20261122T0001_foundation.js';
+
+/**
+ * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
+ * on the embedded engine (PostgreSQL 18) and on a server (15 and later).
+ */
+export const migrations: Record<string, Migration> = {
+  '20261122T0001_foundation': foundation,
+};

