@@ -194,11 +194,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         end if;
         return old;
       end if;
-      if new.at is distinct from old.at or new.action is distinct from old.action
-         or new.entity_type is distinct from old.entity_type or new.entity_id is distinct from old.entity_id
-         or new.before is distinct from old.before or new.after is distinct from old.after
-         or new.actor_user_id is distinct from old.actor_user_id or new.ip is distinct from old.ip
-         or (old.hash is not null and (new.hash is distinct from old.hash or new.chain_seq is distinct from old.chain_seq)) then
+      -- Sealed rows never change; unsealed rows only receive their place in the chain.
+      if old.hash is not null
+         or (new.tenant_id, new.id, new.at, new.actor_user_id, new.actor_label, new.action, new.entity_type,
+             new.entity_id, new.before, new.after, new.ip, new.request_id)
+            is distinct from
+            (old.tenant_id, old.id, old.at, old.actor_user_id, old.actor_label, old.action, old.entity_type,
+             old.entity_id, old.before, old.after, old.ip, old.request_id) then
         raise exception 'audit rows are append-only';
       end if;
       return new;
