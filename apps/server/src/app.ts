@@ -3,6 +3,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,7 +14,7 @@ import { registerAuth } from './platform/auth.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { DB } from './platform/database.js';
-import { registerErrorHandling } from './platform/errors.js';
+import { AppError, registerErrorHandling } from './platform/errors.js';
 import { registerValidation } from './platform/validation.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -71,6 +72,11 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
   app.addSchema(ErrorBody);
 
   await app.register(cookie);
+  // Per-route limits (login, public forms); counted per client IP in this process.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new AppError(429, 'RATE_LIMITED', {}, { retryAfterSeconds: Math.ceil(ctx.ttl / 1000) }),
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -3,7 +3,9 @@ import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { createDb, migrateToLatest, type DB } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.js';
 import { sealAuditChain } from './platform/audit.js';
+import { startBackgroundJobs } from './platform/jobs.js';
 import { bootstrap } from './modules/system/bootstrap.js';
+import { isDemoLoaded } from './modules/demo/demo-accounts.js';
 import path from 'node:path';
 
 /** Starts the database (embedded unless DATABASE_URL is set), migrates, listens, and shuts down cleanly. */
@@ -47,11 +49,10 @@ async function main(): Promise<void> {
     const app = await buildApp({ db, config, logger });
     await bootstrap(db, config, app.log);
 
-    // The audit sealer links new audit rows into the hash chain every two seconds.
-    let sealing: Promise<unknown> = Promise.resolve();
-    const sealer = setInterval(() => {
-      sealing = sealing.then(() => sealAuditChain(db!).catch((err) => app.log.error({ err }, 'audit sealer failed')));
-    }, 2000);
+    if (await isDemoLoaded(db)) {
+      app.log.warn('Demo mode: the demo accounts and their password are shown on the login page. Start with DEMO=0 on an empty database for real use.');
+    }
+    const jobs = startBackgroundJobs({ db, log: app.log, idleMinutes: config.sessionIdleMinutes });
 
     let stopping = false;
     const shutdown = async (signal: string) => {
@@ -60,9 +61,8 @@ async function main(): Promise<void> {
       app.log.info(`${signal} received: shutting down`);
       const force = setTimeout(() => process.exit(1), 30_000);
       force.unref();
-      clearInterval(sealer);
       await app.close();
-      await sealing;
+      await jobs.stop();
       await sealAuditChain(db!).catch(() => undefined);
       await db!.destroy();
       await embedded?.stop();

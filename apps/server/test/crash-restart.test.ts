@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/platform/config.js';
+import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
 
 /**
  * The app as an operator runs it, on the embedded database: `kill -9` it, start it again, and the
@@ -99,6 +100,12 @@ describe('kill -9 and start again', () => {
     expect(alive(orphan!)).toBe(false);
     const demoUnits = await fetch(`${second.base}/api/v1/dashboard`, { headers: { cookie: s2.cookie } });
     expect(((await demoUnits.json()) as { units: number }).units).toBeGreaterThan(40); // the demo city was not loaded twice
+
+    // A second process on the same folder (e.g. `npm run migrate` while the app runs) must not
+    // mistake the live database for an orphan and stop it.
+    await expect(startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'chuangcheng', log: () => undefined }))
+      .rejects.toThrow(/in use by a running Chuangcheng process/);
+    expect((await fetch(`${second.base}/api/health`)).status).toBe(200);
 
     second.child.kill('SIGTERM');
     const code = await new Promise((r) => second.child.once('exit', r));

@@ -34,7 +34,7 @@ export async function createTestDb(): Promise<{ db: DB; url: string; drop: () =>
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), webDist: null, demo: false, ...overrides };
+  return { ...loadConfig({}), webDist: null, demo: false, loginRateLimit: 10_000, ...overrides };
 }
 
 export interface TestApp {

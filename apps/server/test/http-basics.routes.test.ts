@@ -91,3 +91,20 @@ describe('service endpoints', () => {
     expect(mine).toMatchObject({ units: 2, regions: 1 });
   });
 });
+
+describe('login rate limit', () => {
+  it('answers 429 in the error shape once one address tries too often', async () => {
+    const limited = await createTestApp({ loginRateLimit: 3 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: `nobody${i}`, password: 'x' } });
+        codes.push(r.statusCode);
+        if (i === 3) expect(r.json().error).toMatchObject({ code: 'RATE_LIMITED', message: '请求过于频繁，请稍后再试' });
+      }
+      expect(codes).toEqual([401, 401, 401, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});

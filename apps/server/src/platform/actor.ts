@@ -34,6 +34,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
   }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds RouteAccess to route config
   interface FastifyContextConfig extends RouteAccess {}
 }
 

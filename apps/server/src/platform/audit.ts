@@ -133,13 +133,10 @@ const ROW_COLUMNS = sql`id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI
  * An advisory lock per city keeps two app instances from sealing the same rows.
  * Returns how many rows were sealed.
  */
-export async function sealAuditChain(db: DB, batch = 1000): Promise<number> {
-  const tenants = await db
-    .selectFrom('audit_log')
-    .select('tenant_id')
-    .distinct()
-    .where('chain_seq', 'is', null)
-    .execute();
+export async function sealAuditChain(db: DB, batch = 1000, onlyTenant?: number): Promise<number> {
+  let pendingTenants = db.selectFrom('audit_log').select('tenant_id').distinct().where('chain_seq', 'is', null);
+  if (onlyTenant !== undefined) pendingTenants = pendingTenants.where('tenant_id', '=', onlyTenant);
+  const tenants = await pendingTenants.execute();
   let sealed = 0;
   for (const { tenant_id: tenantId } of tenants) {
     for (;;) {
@@ -192,6 +189,16 @@ export async function verifyAuditChain(db: DB, tenantId: number, pageSize = 5000
   let prev = GENESIS;
   let expectedSeq = 1;
   let checked = 0;
+  // Rows older than the 180-day retention may have been pruned: the chain then starts at the
+  // oldest row kept, anchored on the hash it recorded for its predecessor.
+  const first = await sql<{ chain_seq: number; prev_hash: string; old: boolean }>`
+    select chain_seq, prev_hash, at < now() - interval '180 days' as old from audit_log
+     where tenant_id = ${tenantId} and chain_seq is not null order by chain_seq limit 1`.execute(db);
+  const head = first.rows[0];
+  if (head && head.chain_seq > 1 && head.old) {
+    expectedSeq = head.chain_seq;
+    prev = head.prev_hash;
+  }
   for (;;) {
     const rows = await sql<ChainRow>`
       select ${ROW_COLUMNS} from audit_log

@@ -23,6 +23,8 @@ export interface Config {
   tileUrl: string;
   sessionIdleMinutes: number;
   pgPoolSize: number;
+  /** Login attempts one client address may make per minute. */
+  loginRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tileUrl: env.TILE_URL?.trim() || '/tiles/{z}/{x}/{y}.png',
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     pgPoolSize: int('PG_POOL_SIZE', 10, 1, 200),
+    loginRateLimit: int('LOGIN_RATE_LIMIT', 30, 1, 100_000),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -148,6 +148,10 @@ async function recoverFromCrash(pgdata: string, log: (m: string) => void): Promi
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isPostgres(pid, pgdata)) {
+    const owner = liveOwner(pid);
+    if (owner) {
+      throw new Error(`The database in ${pgdata} is in use by a running Chuangcheng process (pid ${owner}). Stop that process first, or set DATABASE_URL.`);
+    }
     log(`Found PostgreSQL (pid ${pid}) still running on ${pgdata} after an unclean stop; shutting it down first.`);
     process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
     if (!(await waitForExit(pid, 30_000))) {
@@ -178,6 +182,22 @@ function isPostgres(pid: number, pgdata: string): boolean {
     return cmd.some((a) => a.endsWith('postgres')) && cmd.includes(pgdata);
   } catch {
     return false; // no /proc (not Linux): trust PostgreSQL's own stale-lock check
+  }
+}
+
+/**
+ * The pid of a live Node.js process that started this postmaster, or null if the postmaster is
+ * an orphan (its parent died and it was re-parented to init or a sub-reaper).
+ */
+function liveOwner(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!ppid || ppid === 1) return null;
+    const cmd = readFileSync(`/proc/${ppid}/cmdline`, 'utf8').split('\0');
+    return cmd[0] && /(^|\/)node(js)?$/.test(cmd[0]) ? ppid : null;
+  } catch {
+    return null;
   }
 }
 

@@ -62,7 +62,7 @@ export function registerErrorHandling(app: FastifyInstance, opts: { spaIndex: bo
       return send(reply, locale, fe.statusCode, 'BAD_REQUEST', {}, { reason: fe.message });
     }
     // Unique violations that a service did not anticipate are still a conflict, not a crash.
-    if ((err as { code?: string }).code === '23505') return send(reply, locale, 409, 'CONFLICT');
+    if ((err as { code?: string }).code === '23505') return send(reply, locale, 409, 'ALREADY_EXISTS');
     request.log.error({ err }, 'unhandled error');
     return send(reply, locale, 500, 'INTERNAL');
   });

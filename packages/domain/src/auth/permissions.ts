@@ -1,6 +1,7 @@
 /**
  * Permissions are the unit of authorization; roles are data that map to permissions and a scope.
- * The server checks them in one place (platform/access.ts); the web builds its menu from them.
+ * The server checks them in one place (the onRequest hook in apps/server/src/platform/auth.ts,
+ * from each route's `config.permission`); the web builds its menu from them.
  */
 export const PERMISSIONS = [
   'dashboard.view',
@@ -61,7 +62,7 @@ export const DEFAULT_ROLES: readonly RoleDefinition[] = [
     code: 'leader',
     name: { 'zh-CN': '领导', en: 'Leader' },
     scope: 'tenant',
-    permissions: ['dashboard.view', 'region.read', 'unit.read', 'user.read'],
+    permissions: ['dashboard.view', 'region.read', 'unit.read', 'user.read', 'role.read'],
   },
   {
     code: 'inspector',
@@ -73,7 +74,7 @@ export const DEFAULT_ROLES: readonly RoleDefinition[] = [
     code: 'unit_staff',
     name: { 'zh-CN': '单位工作人员', en: 'Unit staff' },
     scope: 'subtree',
-    permissions: ['dashboard.view', 'region.read', 'unit.read', 'unit.write', 'user.read'],
+    permissions: ['dashboard.view', 'region.read', 'unit.read', 'unit.write', 'user.read', 'role.read'],
   },
   {
     code: 'grid_worker',

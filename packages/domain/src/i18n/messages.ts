@@ -31,6 +31,8 @@ export const ERROR_MESSAGES = {
   ROUTE_NOT_FOUND: { 'zh-CN': '接口不存在：{method} {url}', en: 'No such endpoint: {method} {url}' },
   CONFLICT: { 'zh-CN': '数据已被他人修改，请刷新后重试', en: 'The record was changed by someone else; reload and try again' },
   DUPLICATE: { 'zh-CN': '{field}“{value}”已存在', en: '{field} "{value}" already exists' },
+  ALREADY_EXISTS: { 'zh-CN': '该记录已存在', en: 'This record already exists' },
+  ROLE_NOT_ALLOWED: { 'zh-CN': '您的角色不能执行该操作', en: 'Your role may not take this action' },
   TRANSITION_NOT_ALLOWED: { 'zh-CN': '当前状态下不能执行该操作', en: 'This action is not allowed in the current state' },
   PASSWORD_TOO_SHORT: { 'zh-CN': '密码至少需要 8 个字符', en: 'The password must have at least 8 characters' },
   PASSWORD_TOO_LONG: { 'zh-CN': '密码不能超过 128 个字符', en: 'The password must not exceed 128 characters' },
@@ -56,7 +58,7 @@ export const ENTITY_NAMES = {
   unit: { 'zh-CN': '单位', en: 'Unit' },
   region: { 'zh-CN': '区划', en: 'Region' },
   role: { 'zh-CN': '角色', en: 'Role' },
-  token: { 'zh-CN': '接口令牌', en: 'API token' },
+  token: { 'zh-CN': 'API 令牌', en: 'API token' },
   tenant: { 'zh-CN': '城市', en: 'City' },
   audit: { 'zh-CN': '审计记录', en: 'Audit record' },
 } as const satisfies Record<string, Record<Locale, string>>;

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './20261122T0001_foundation.js';
+import * as auditNoTruncate from './20261122T0002_audit_no_truncate.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -7,4 +8,5 @@ import * as foundation from './20261122T0001_foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261122T0001_foundation': foundation,
+  '20261122T0002_audit_no_truncate': auditNoTruncate,
 };

@@ -48,7 +48,7 @@ export function auditRoutes(db: DB): FastifyPluginAsyncTypebox {
       schema: { tags: ['audit'], summary: 'Seal pending rows, then recompute the hash chain and report the first broken link', response: { 200: AuditVerifyResult, ...errors } },
     }, async (request) => {
       const actor = requireActor(request.actor);
-      await sealAuditChain(db);
+      await sealAuditChain(db, 1000, actor.tenantId);
       return verifyAuditChain(db, actor.tenantId);
     });
   };

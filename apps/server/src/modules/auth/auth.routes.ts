@@ -11,11 +11,12 @@ import { listDemoAccounts } from '../demo/demo-accounts.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody };
 
-export function authRoutes(deps: { db: DB; auth: AuthService; config: Pick<Config, 'secureCookies'> }): FastifyPluginAsyncTypebox {
+export function authRoutes(deps: { db: DB; auth: AuthService; config: Pick<Config, 'secureCookies' | 'loginRateLimit'> }): FastifyPluginAsyncTypebox {
   const { db, auth, config } = deps;
   return async (app) => {
     app.post('/auth/login', {
-      config: { public: true },
+      // Beyond the per-account lockout: one address may not try passwords against many accounts.
+      config: { public: true, rateLimit: { max: config.loginRateLimit, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'Log in with username (or mobile) and password; sets the session cookie',
@@ -70,6 +71,7 @@ export function authRoutes(deps: { db: DB; auth: AuthService; config: Pick<Confi
     }, async () => listDemoAccounts(db));
 
     app.get('/roles', {
+      config: { permission: 'role.read' },
       schema: {
         tags: ['auth'],
         summary: 'Roles of the city with their scope and permissions',

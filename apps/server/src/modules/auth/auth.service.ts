@@ -40,6 +40,9 @@ export function createAuthService({ db, clock }: { db: DB; clock: Clock }) {
       .selectFrom('app_user')
       .select(['tenant_id', 'id', 'username', 'display_name', 'password_hash', 'status', 'failed_attempts', 'locked_until'])
       .where((eb) => eb.or([eb(sql`lower(username)`, '=', name.toLowerCase()), eb('mobile', '=', name)]))
+      // A username that equals someone's mobile number wins: the username is what the user typed.
+      .orderBy(sql`lower(username) = ${name.toLowerCase()}`, 'desc')
+      .limit(1)
       .executeTakeFirst();
     if (!user) {
       await verifyPassword(await dummyPasswordHash(), password); // same time as a real check
@@ -47,6 +50,8 @@ export function createAuthService({ db, clock }: { db: DB; clock: Clock }) {
     }
     const now = clock.now();
     const audit = { ...ctx, tenantId: user.tenant_id, actorUserId: user.id, actorLabel: `${user.display_name} (${user.username})` };
+    // Until the password is proven, whoever typed it is anonymous: only the entity names the account.
+    const anonymous = { ...ctx, tenantId: user.tenant_id, actorUserId: null, actorLabel: `anonymous (${ctx.ip ?? '?'})` };
     if (user.locked_until && user.locked_until > now) {
       throw new AppError(403, 'ACCOUNT_LOCKED', { until: localTime(user.locked_until) });
     }
@@ -66,7 +71,7 @@ export function createAuthService({ db, clock }: { db: DB; clock: Clock }) {
           await tx.updateTable('app_user').set({ locked_until: until, failed_attempts: 0 })
             .where('tenant_id', '=', user.tenant_id).where('id', '=', user.id).execute();
         }
-        await recordAudit(tx, audit, {
+        await recordAudit(tx, anonymous, {
           action: lock ? 'auth.locked' : 'auth.login_failed',
           entityType: 'user',
           entityId: user.id,

@@ -18,7 +18,7 @@ export async function bootstrap(db: DB, config: Pick<Config, 'demo' | 'adminUser
   if (await hasAnyTenant(db)) return;
   if (config.demo) {
     await loadDemoCity(db);
-    log.info('Loaded the demo county 青岚县; demo accounts are listed on the login page and in the README.');
+    log.info('Loaded the demo county 青岚县; the demo accounts are listed on the login page.');
     return;
   }
   const password = config.adminPassword ?? generatePassword();

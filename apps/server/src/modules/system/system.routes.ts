@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
-import { ClientConfig, ErrorBody } from '@cc/domain';
+import { ClientConfig, ErrorBody, formatMessage } from '@cc/domain';
+import { localeOf } from '../../platform/errors.js';
 import { requireActor } from '../../platform/actor.js';
 import { regionScopeSql, unitScopeSql } from '../../platform/access.js';
 import type { Config } from '../../platform/config.js';
@@ -64,8 +65,9 @@ export function healthRoute(db: DB): FastifyPluginAsyncTypebox {
         return { status: 'ok' as const, database: 'ok' as const, version: VERSION };
       } catch (err) {
         request.log.error({ err }, 'health check: database unreachable');
-        const en = (request.headers['accept-language'] ?? '').startsWith('en');
-        return reply.status(503).send({ error: { code: 'DATABASE_UNAVAILABLE', message: en ? 'The database is unavailable' : '数据库不可用', details: null } });
+        return reply.status(503).send({
+          error: { code: 'DATABASE_UNAVAILABLE', message: formatMessage('DATABASE_UNAVAILABLE', localeOf(request)), details: null },
+        });
       }
     });
   };

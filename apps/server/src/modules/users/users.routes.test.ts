@@ -54,8 +54,8 @@ describe('administrators manage users', () => {
     expect(on.json().status).toBe('active');
     const events = await t.db.selectFrom('user_event').select(['event', 'from_status', 'to_status', 'note']).where('user_id', '=', city.users.grid.id).orderBy('id').execute();
     expect(events).toEqual([
-      { event: 'disable', from_status: 'active', to_status: 'disabled', note: '离职' },
-      { event: 'enable', from_status: 'disabled', to_status: 'active', note: null },
+      { event: 'disabled', from_status: 'active', to_status: 'disabled', note: '离职' },
+      { event: 'enabled', from_status: 'disabled', to_status: 'active', note: null },
     ]);
   });
 

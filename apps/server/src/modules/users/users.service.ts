@@ -172,7 +172,7 @@ export function createUsersService({ db, clock }: { db: DB; clock: Clock }) {
           .returning('id').executeTakeFirst();
         if (!ok) throw conflict();
         await tx.insertInto('user_event').values({
-          tenant_id: actor.tenantId, user_id: id, event, from_status: d.from, to_status: d.to, actor_user_id: actor.userId, note: note ?? null, at: now,
+          tenant_id: actor.tenantId, user_id: id, event: `${event}d`, from_status: d.from, to_status: d.to, actor_user_id: actor.userId, note: note ?? null, at: now,
         }).execute();
         if (d.to === 'disabled') await revokeSessions(tx, actor.tenantId, id, now);
         const after = (await findUser(tx, actor.tenantId, id))!;
