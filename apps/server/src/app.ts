@@ -26,6 +26,19 @@ import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { createUnitsService } from './modules/units/units.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import multipart from '@fastify/multipart';
+import { createLocalFileStore } from './platform/files.js';
+import { filesRoutes, MAX_UPLOAD_BYTES } from './modules/files/files.routes.js';
+import { geoRoutes } from './modules/geo/geo.routes.js';
+import { createGeoService } from './modules/geo/geo.service.js';
+import { peopleRoutes } from './modules/people/people.routes.js';
+import { createPeopleService } from './modules/people/people.service.js';
+import { createAssignmentsService } from './modules/responsibility/assignments.service.js';
+import { createFrontageService } from './modules/responsibility/frontage.service.js';
+import { responsibilityRoutes } from './modules/responsibility/responsibility.routes.js';
+import { createRoutingIndex } from './modules/responsibility/routing-index.js';
+import { createRoutingService } from './modules/responsibility/routing.service.js';
+import { createSettingsService } from './modules/responsibility/settings.service.js';
 import { createUsersService } from './modules/users/users.service.js';
 
 export interface RouteEntry {
@@ -122,6 +135,9 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
   registerAuth(app, { db, clock, idleMinutes: config.sessionIdleMinutes });
 
   const auth = createAuthService({ db, clock });
+  const files = createLocalFileStore(path.join(config.dataDir, 'files'));
+  const routingIndex = createRoutingIndex(db);
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
   await app.register(healthRoute(db));
   await app.register(
     async (v1) => {
@@ -132,6 +148,14 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
       await v1.register(unitsRoutes(createUnitsService({ db })));
       await v1.register(auditRoutes(db));
       await v1.register(tokensRoutes({ db, clock }));
+      await v1.register(peopleRoutes(createPeopleService({ db })));
+      await v1.register(geoRoutes(createGeoService({ db })));
+      await v1.register(filesRoutes({ db, files }));
+      const settings = createSettingsService({ db });
+      const assignments = createAssignmentsService({ db, clock });
+      const frontage = createFrontageService({ db, clock, assignments, settings });
+      const routing = createRoutingService({ db, clock, index: routingIndex, settings });
+      await v1.register(responsibilityRoutes({ db, files, assignments, frontage, routing, settings }));
     },
     { prefix: '/api/v1' },
   );

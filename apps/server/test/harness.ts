@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import type { RoleCode, UnitKind } from '@cc/domain';
@@ -34,7 +36,7 @@ export async function createTestDb(): Promise<{ db: DB; url: string; drop: () =>
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), webDist: null, demo: false, loginRateLimit: 10_000, ...overrides };
+  return { ...loadConfig({}), webDist: null, demo: false, loginRateLimit: 10_000, dataDir: path.join(os.tmpdir(), 'cc-test-data'), ...overrides };
 }
 
 export interface TestApp {

@@ -10,3 +10,6 @@ export * from './schemas/users.js';
 export * from './schemas/org.js';
 export * from './schemas/audit.js';
 export * from './schemas/tokens.js';
+export * from './responsibility/assignments.js';
+export * from './responsibility/geo.js';
+export * from './schemas/responsibility.js';

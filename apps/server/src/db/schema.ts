@@ -10,6 +10,8 @@ export interface TenantTable {
   name: string;
   is_demo: Generated<boolean>;
   created_at: Generated<Date>;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  geo_version: Generated<number>;
 }
 
 export interface RoleTable {
@@ -34,6 +36,11 @@ export interface RegionTable {
   created_at: Generated<Date>;
   updated_at: Timestamp;
   version: Generated<number>;
+  geometry: ColumnType<unknown, string | null | undefined, string | null>;
+  min_lng: number | null;
+  min_lat: number | null;
+  max_lng: number | null;
+  max_lat: number | null;
 }
 
 export interface UnitTable {
@@ -51,6 +58,10 @@ export interface UnitTable {
   created_at: Generated<Date>;
   updated_at: Timestamp;
   version: Generated<number>;
+  lng: number | null;
+  lat: number | null;
+  first_responsible_person_id: number | null;
+  trade: string | null;
 }
 
 export interface AppUserTable {
@@ -70,6 +81,7 @@ export interface AppUserTable {
   created_at: Generated<Date>;
   updated_at: Timestamp;
   version: Generated<number>;
+  person_id: number | null;
 }
 
 export interface UserRoleTable {
@@ -133,6 +145,127 @@ export interface AuditLogTable {
   hash: string | null;
 }
 
+/** Dates without time (valid_from, signed_on …) travel as 'YYYY-MM-DD' strings. */
+type DateOnly = ColumnType<string, string, string>;
+
+export interface StoredFileTable {
+  tenant_id: number;
+  id: Generated<number>;
+  sha256: string;
+  original_name: string;
+  mime: string;
+  size_bytes: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface PersonTable {
+  tenant_id: number;
+  id: Generated<number>;
+  name: string;
+  unit_id: number;
+  position: string | null;
+  phone: string | null;
+  note: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+interface BBoxColumns {
+  min_lng: number;
+  min_lat: number;
+  max_lng: number;
+  max_lat: number;
+}
+
+export interface RoadSegmentTable extends BBoxColumns {
+  tenant_id: number;
+  id: Generated<number>;
+  code: string;
+  name: string;
+  from_desc: string | null;
+  to_desc: string | null;
+  region_id: number | null;
+  geometry: ColumnType<unknown, string, string>;
+  length_m: number;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ResponsibilityZoneTable extends BBoxColumns {
+  tenant_id: number;
+  id: Generated<number>;
+  code: string;
+  name: string;
+  region_id: number | null;
+  geometry: ColumnType<unknown, string, string>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ResponsibilityAssignmentTable {
+  tenant_id: number;
+  id: Generated<number>;
+  kind: string;
+  target_type: string;
+  target_id: number;
+  responsible_unit_id: number | null;
+  responsible_person_id: number | null;
+  valid_from: DateOnly;
+  valid_to: ColumnType<string | null, string | null, string | null>;
+  exclusive: boolean;
+  note: string | null;
+  replaces_id: number | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface FrontageContractTable {
+  tenant_id: number;
+  id: Generated<number>;
+  assignment_id: number;
+  shop_unit_id: number;
+  duties: string[];
+  signed_on: DateOnly;
+  signer_name: string;
+  responsible_name: string | null;
+  responsible_phone: string | null;
+  plate_posted: Generated<boolean>;
+  contract_file_id: number | null;
+  expires_on: ColumnType<string | null, string | null, string | null>;
+  renewed_from_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface FrontageCheckTable {
+  tenant_id: number;
+  id: Generated<number>;
+  contract_id: number;
+  checked_on: DateOnly;
+  passed: boolean;
+  failed_duties: ColumnType<string[], string[] | undefined, string[]>;
+  note: string | null;
+  penalty_yuan: number | null;
+  source: Generated<string>;
+  source_id: number | null;
+  recorded_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface RoutingRuleTable {
+  tenant_id: number;
+  id: Generated<number>;
+  category_code: string;
+  steps: string[];
+}
+
 export interface Database {
   tenant: TenantTable;
   role: RoleTable;
@@ -144,6 +277,14 @@ export interface Database {
   user_session: UserSessionTable;
   api_token: ApiTokenTable;
   audit_log: AuditLogTable;
+  stored_file: StoredFileTable;
+  person: PersonTable;
+  road_segment: RoadSegmentTable;
+  responsibility_zone: ResponsibilityZoneTable;
+  responsibility_assignment: ResponsibilityAssignmentTable;
+  frontage_contract: FrontageContractTable;
+  frontage_check: FrontageCheckTable;
+  routing_rule: RoutingRuleTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

@@ -11,6 +11,8 @@ export type Executor = DB | Tx;
 // bigint ids and counts fit in a JS number for any realistic city; numeric scores too.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+// Calendar dates stay 'YYYY-MM-DD': a Date would shift them by the server's time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export function createDb(connectionString: string, poolSize = 10): DB {
   const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });

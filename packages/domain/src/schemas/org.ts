@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CODE_PATTERN, REGION_LEVELS } from '../org/org.js';
 import { Actions, Id, Page, PageQuery } from './common.js';
 import { UnitKindSchema } from './auth.js';
+import { Lat, Lng, MerchantTradeSchema } from './responsibility.js';
 
 export const RegionLevelSchema = Type.Union(REGION_LEVELS.map((l) => Type.Literal(l)));
 
@@ -11,6 +12,7 @@ export const RegionView = Type.Object({
   level: RegionLevelSchema,
   code: Type.String(),
   name: Type.String(),
+  hasGeometry: Type.Boolean(),
   version: Type.Integer(),
   actions: Actions,
 });
@@ -50,6 +52,10 @@ export const UnitView = Type.Object({
   address: Type.Union([Type.String(), Type.Null()]),
   contactName: Type.Union([Type.String(), Type.Null()]),
   contactPhone: Type.Union([Type.String(), Type.Null()]),
+  lng: Type.Union([Type.Number(), Type.Null()]),
+  lat: Type.Union([Type.Number(), Type.Null()]),
+  firstResponsiblePerson: Type.Union([Type.Object({ id: Id, name: Type.String() }), Type.Null()]),
+  trade: Type.Union([MerchantTradeSchema, Type.Null()]),
   version: Type.Integer(),
   actions: Actions,
 });
@@ -81,6 +87,10 @@ export const CreateUnitBody = Type.Object(
     address: nullableText(200),
     contactName: nullableText(64),
     contactPhone: nullableText(32),
+    lng: Type.Optional(Type.Union([Lng, Type.Null()])),
+    lat: Type.Optional(Type.Union([Lat, Type.Null()])),
+    firstResponsiblePersonId: Type.Optional(Type.Union([Id, Type.Null()])),
+    trade: Type.Optional(Type.Union([MerchantTradeSchema, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -94,6 +104,10 @@ export const UpdateUnitBody = Type.Object(
     address: nullableText(200),
     contactName: nullableText(64),
     contactPhone: nullableText(32),
+    lng: Type.Optional(Type.Union([Lng, Type.Null()])),
+    lat: Type.Optional(Type.Union([Lat, Type.Null()])),
+    firstResponsiblePersonId: Type.Optional(Type.Union([Id, Type.Null()])),
+    trade: Type.Optional(Type.Union([MerchantTradeSchema, Type.Null()])),
     version: Type.Integer({ minimum: 1 }),
   },
   { additionalProperties: false },

@@ -6,6 +6,7 @@ import { insertUnit } from '../units/units.repository.js';
 import { roleIds, setUserRoles } from '../users/users.repository.js';
 import { createTenant } from '../system/tenants.js';
 import { DEMO_CITY, type DemoRegion } from './demo-city.data.js';
+import { loadDemoResponsibility } from './demo-responsibility.js';
 
 /**
  * Load the demo county into an empty database: one transaction, so a failure leaves nothing.
@@ -42,6 +43,7 @@ export async function loadDemoCity(db: DB): Promise<number> {
       }).returning('id').executeTakeFirstOrThrow();
       await setUserRoles(tx, tenantId, id, [roles.get(u.role)!]);
     }
+    await loadDemoResponsibility(tx, tenantId, regions, units);
     await recordAudit(tx, systemAuditContext(tenantId, 'demo loader'), {
       action: 'tenant.demo_loaded', entityType: 'tenant', entityId: tenantId,
       after: { regions: regions.size, units: units.size, users: DEMO_CITY.users.length },

@@ -9,9 +9,10 @@ export interface RegionRow {
   name: string;
   path: string;
   version: number;
+  has_geometry: boolean;
 }
 
-const COLUMNS = ['id', 'parent_id', 'level', 'code', 'name', 'path', 'version'] as const;
+const COLUMNS = ['id', 'parent_id', 'level', 'code', 'name', 'path', 'version', sql<boolean>`geometry is not null`.as('has_geometry')] as const;
 
 export function findRegion(ex: Executor, tenantId: number, id: number): Promise<RegionRow | undefined> {
   return ex.selectFrom('region').select(COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

@@ -15,6 +15,7 @@ export function createRegionsService({ db }: { db: DB }) {
       level: r.level as RegionLevel,
       code: r.code,
       name: r.name,
+      hasGeometry: r.has_geometry,
       version: r.version,
       actions: actionsFor({ update: write, delete: write, 'create-child': write && childLevelOf(r.level as RegionLevel) !== null }),
     };
@@ -71,12 +72,13 @@ export function createRegionsService({ db }: { db: DB }) {
           const dup = await tx.selectFrom('region').select('id').where('tenant_id', '=', actor.tenantId).where('code', '=', body.code).executeTakeFirst();
           if (dup) throw new AppError(409, 'DUPLICATE', { field: '编码/code', value: body.code }, [{ field: 'code', rule: 'unique', message: '' }]);
         }
-        const after = await tx.updateTable('region')
+        const updated = await tx.updateTable('region')
           .set((eb) => ({ code: body.code ?? before.code, name: body.name ?? before.name, updated_at: new Date(), version: eb('version', '+', 1) }))
           .where('tenant_id', '=', actor.tenantId).where('id', '=', id).where('version', '=', body.version)
-          .returning(['id', 'parent_id', 'level', 'code', 'name', 'path', 'version'])
+          .returning('id')
           .executeTakeFirst();
-        if (!after) throw conflict();
+        if (!updated) throw conflict();
+        const after = (await findRegion(tx, actor.tenantId, id))!;
         await recordAudit(tx, ctx, { action: 'region.updated', entityType: 'region', entityId: id, before, after });
         return view(actor, after);
       });

@@ -14,6 +14,11 @@ export interface UnitRow {
   address: string | null;
   contact_name: string | null;
   contact_phone: string | null;
+  lng: number | null;
+  lat: number | null;
+  trade: string | null;
+  first_responsible_person_id: number | null;
+  first_person_name: string | null;
   version: number;
 }
 
@@ -21,8 +26,10 @@ function base(ex: Executor, tenantId: number) {
   return ex
     .selectFrom('unit as u')
     .leftJoin('region as r', (j) => j.onRef('r.tenant_id', '=', 'u.tenant_id').onRef('r.id', '=', 'u.region_id'))
+    .leftJoin('person as fp', (j) => j.onRef('fp.tenant_id', '=', 'u.tenant_id').onRef('fp.id', '=', 'u.first_responsible_person_id'))
     .select(['u.id', 'u.parent_id', 'u.kind', 'u.code', 'u.name', 'u.region_id', 'r.name as region_name', 'u.path',
-      'u.address', 'u.contact_name', 'u.contact_phone', 'u.version'])
+      'u.address', 'u.contact_name', 'u.contact_phone', 'u.lng', 'u.lat', 'u.trade', 'u.first_responsible_person_id',
+      'fp.name as first_person_name', 'u.version'])
     .where('u.tenant_id', '=', tenantId);
 }
 
@@ -57,13 +64,15 @@ export async function insertUnit(
   ex: Executor,
   tenantId: number,
   u: { parentId: number | null; parentPath: string | null; kind: string; code: string; name: string; regionId: number | null;
-    address?: string | null; contactName?: string | null; contactPhone?: string | null },
+    address?: string | null; contactName?: string | null; contactPhone?: string | null;
+    lng?: number | null; lat?: number | null; trade?: string | null; firstResponsiblePersonId?: number | null },
 ): Promise<number> {
   const { id } = await ex
     .insertInto('unit')
     .values({
       tenant_id: tenantId, parent_id: u.parentId, kind: u.kind, code: u.code, name: u.name, region_id: u.regionId, path: '',
       address: u.address ?? null, contact_name: u.contactName ?? null, contact_phone: u.contactPhone ?? null, updated_at: new Date(),
+      lng: u.lng ?? null, lat: u.lat ?? null, trade: u.trade ?? null, first_responsible_person_id: u.firstResponsiblePersonId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -74,6 +83,9 @@ export async function insertUnit(
 export async function countUnitDependants(ex: Executor, tenantId: number, id: number): Promise<{ children: number; users: number }> {
   const r = await sql<{ children: number; users: number }>`
     select (select count(*) from unit where tenant_id = ${tenantId} and parent_id = ${id})::int as children,
-           (select count(*) from app_user where tenant_id = ${tenantId} and unit_id = ${id})::int as users`.execute(ex);
+           ((select count(*) from app_user where tenant_id = ${tenantId} and unit_id = ${id})
+            + (select count(*) from person where tenant_id = ${tenantId} and unit_id = ${id})
+            + (select count(*) from responsibility_assignment where tenant_id = ${tenantId}
+                 and (responsible_unit_id = ${id} or (target_type = 'unit' and target_id = ${id}))))::int as users`.execute(ex);
   return r.rows[0]!;
 }

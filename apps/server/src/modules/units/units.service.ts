@@ -1,10 +1,11 @@
-import type { CreateUnitBody, UnitKind, UnitListQuery, UnitView, UpdateUnitBody } from '@cc/domain';
+import type { CreateUnitBody, MerchantTrade, UnitKind, UnitListQuery, UnitView, UpdateUnitBody } from '@cc/domain';
 import type { Actor } from '../../platform/actor.js';
 import { actionsFor, assertRegionInScope, assertUnitInScope, can, unitInScope, unitScopeSql } from '../../platform/access.js';
 import { recordAudit, type AuditContext } from '../../platform/audit.js';
 import type { DB, Executor } from '../../platform/database.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { findRegion } from '../regions/regions.repository.js';
+import { bumpGeoVersion } from '../geo/geo-version.js';
 import { countUnitDependants, findUnit, insertUnit, listUnits, type UnitRow } from './units.repository.js';
 
 export function createUnitsService({ db }: { db: DB }) {
@@ -22,6 +23,10 @@ export function createUnitsService({ db }: { db: DB }) {
       address: u.address,
       contactName: u.contact_name,
       contactPhone: u.contact_phone,
+      lng: u.lng,
+      lat: u.lat,
+      firstResponsiblePerson: u.first_responsible_person_id ? { id: u.first_responsible_person_id, name: u.first_person_name ?? '' } : null,
+      trade: u.trade as MerchantTrade | null,
       version: u.version,
       actions: actionsFor({ update: write, delete: write, 'create-child': can(actor, 'unit.write') && unitInScope(actor, u.path) }),
     };
@@ -39,6 +44,18 @@ export function createUnitsService({ db }: { db: DB }) {
     const r = await findRegion(ex, actor.tenantId, regionId);
     if (!r) throw new AppError(422, 'NOT_FOUND', { entity: 'region' }, [{ field: 'regionId', rule: 'exists', message: '' }]);
     if (actor.scope !== 'tenant') assertRegionInScope(actor, r.path);
+  }
+
+  async function checkPerson(ex: Executor, actor: Actor, personId: number | null | undefined) {
+    if (personId === null || personId === undefined) return;
+    const p = await ex.selectFrom('person').select('id').where('tenant_id', '=', actor.tenantId).where('id', '=', personId).executeTakeFirst();
+    if (!p) throw new AppError(422, 'NOT_FOUND', { entity: 'person' }, [{ field: 'firstResponsiblePersonId', rule: 'exists', message: '' }]);
+  }
+
+  function checkLocation(body: { lng?: number | null; lat?: number | null }) {
+    if ((body.lng === undefined) !== (body.lat === undefined) || (body.lng === null) !== (body.lat === null)) {
+      throw new AppError(422, 'VALIDATION_FAILED', {}, [{ field: body.lng == null ? 'lng' : 'lat', rule: 'pair', message: '' }]);
+    }
   }
 
   async function assertCodeFree(ex: Executor, actor: Actor, code: string) {
@@ -74,10 +91,13 @@ export function createUnitsService({ db }: { db: DB }) {
         assertUnitInScope(actor, parent.path);
         parentPath = parent.path;
       }
+      checkLocation(body);
       return db.transaction().execute(async (tx) => {
         await checkRegion(tx, actor, body.regionId);
+        await checkPerson(tx, actor, body.firstResponsiblePersonId);
         await assertCodeFree(tx, actor, body.code);
         const id = await insertUnit(tx, actor.tenantId, { ...body, parentPath, regionId: body.regionId ?? null });
+        if (body.lng != null) await bumpGeoVersion(tx, actor.tenantId);
         const row = (await findUnit(tx, actor.tenantId, id))!;
         await recordAudit(tx, ctx, { action: 'unit.created', entityType: 'unit', entityId: id, after: row });
         return view(actor, row);
@@ -87,8 +107,10 @@ export function createUnitsService({ db }: { db: DB }) {
     async update(actor: Actor, id: number, body: UpdateUnitBody, ctx: AuditContext) {
       const before = await load(actor, id);
       if (!view(actor, before).actions.includes('update')) throw new AppError(403, 'FORBIDDEN');
+      checkLocation(body);
       return db.transaction().execute(async (tx) => {
         await checkRegion(tx, actor, body.regionId);
+        await checkPerson(tx, actor, body.firstResponsiblePersonId);
         if (body.code && body.code !== before.code) await assertCodeFree(tx, actor, body.code);
         const updated = await tx.updateTable('unit')
           .set((eb) => ({
@@ -98,6 +120,10 @@ export function createUnitsService({ db }: { db: DB }) {
             address: body.address === undefined ? before.address : body.address,
             contact_name: body.contactName === undefined ? before.contact_name : body.contactName,
             contact_phone: body.contactPhone === undefined ? before.contact_phone : body.contactPhone,
+            lng: body.lng === undefined ? before.lng : body.lng,
+            lat: body.lat === undefined ? before.lat : body.lat,
+            trade: body.trade === undefined ? before.trade : body.trade,
+            first_responsible_person_id: body.firstResponsiblePersonId === undefined ? before.first_responsible_person_id : body.firstResponsiblePersonId,
             updated_at: new Date(),
             version: eb('version', '+', 1),
           }))
@@ -105,6 +131,7 @@ export function createUnitsService({ db }: { db: DB }) {
           .returning('id')
           .executeTakeFirst();
         if (!updated) throw conflict();
+        if (body.lng !== undefined && (body.lng !== before.lng || body.lat !== before.lat)) await bumpGeoVersion(tx, actor.tenantId);
         const after = (await findUnit(tx, actor.tenantId, id))!;
         await recordAudit(tx, ctx, { action: 'unit.updated', entityType: 'unit', entityId: id, before, after });
         return view(actor, after);
@@ -119,6 +146,7 @@ export function createUnitsService({ db }: { db: DB }) {
         if (deps.children > 0) throw new AppError(409, 'HAS_CHILDREN', { entity: 'unit' });
         if (deps.users > 0) throw new AppError(409, 'IN_USE', { entity: 'unit' });
         await tx.deleteFrom('unit').where('tenant_id', '=', actor.tenantId).where('id', '=', id).execute();
+        if (before.lng !== null) await bumpGeoVersion(tx, actor.tenantId);
         await recordAudit(tx, ctx, { action: 'unit.deleted', entityType: 'unit', entityId: id, before });
       });
     },

@@ -1,0 +1,163 @@
+import { sql } from 'kysely';
+import { ROUTING_STEPS, type Position, type ResponsibilityAnswer, type RoutingStep } from '@cc/domain';
+import type { Actor } from '../../platform/actor.js';
+import { regionInScope } from '../../platform/access.js';
+import type { Clock } from '../../platform/clock.js';
+import type { DB } from '../../platform/database.js';
+import { AppError } from '../../platform/errors.js';
+import { todayIn } from './assignments.service.js';
+import type { RoutingIndex } from './routing-index.js';
+import type { SettingsService } from './settings.service.js';
+
+interface ValidRow {
+  id: number; kind: string; target_id: number; unit_id: number | null; unit_name: string | null;
+  person_id: number | null; person_name: string | null; person_position: string | null;
+  person_unit_id: number | null; person_unit_name: string | null;
+}
+
+/**
+ * "Who answers for this point on this date?" — geometry from the in-memory index, assignments
+ * valid on the date from one SQL query, and the city's routing rule for the category.
+ */
+export function createRoutingService(deps: { db: DB; clock: Clock; index: RoutingIndex; settings: SettingsService }) {
+  const { db, clock, index, settings } = deps;
+
+  async function resolve(tenantId: number, lat: number, lng: number, date?: string, category?: string): Promise<ResponsibilityAnswer> {
+    const p: Position = [lng, lat];
+    const day = date ?? todayIn(clock);
+    const [idx, cfg] = await Promise.all([index.get(tenantId), settings.get(tenantId)]);
+    const { grid, community, street } = idx.locate(p);
+    const segment = idx.nearestSegment(p, cfg.segmentRadiusM);
+    const zoneId = idx.zoneAt(p);
+    const nearby = idx.nearbyUnits(p, cfg.frontageRadiusM);
+
+    const targets: { kind: string; ids: number[] }[] = [];
+    if (community) targets.push({ kind: 'community_cover', ids: [community.id] }, { kind: 'pairing', ids: [community.id] });
+    if (segment) targets.push({ kind: 'segment_cover', ids: [segment.entry.id] });
+    if (zoneId) targets.push({ kind: 'zone', ids: [zoneId] });
+    if (nearby.length) targets.push({ kind: 'frontage', ids: nearby.map((n) => n.entry.id) });
+
+    const [valid, contracts, communityUnit, rule] = await Promise.all([
+      targets.length
+        ? sql<ValidRow>`
+            select a.id, a.kind, a.target_id, a.responsible_unit_id as unit_id, u.name as unit_name,
+                   a.responsible_person_id as person_id, p.name as person_name, p.position as person_position,
+                   pu.id as person_unit_id, pu.name as person_unit_name
+              from responsibility_assignment a
+              left join unit u on u.tenant_id = a.tenant_id and u.id = a.responsible_unit_id
+              left join person p on p.tenant_id = a.tenant_id and p.id = a.responsible_person_id
+              left join unit pu on pu.tenant_id = p.tenant_id and pu.id = p.unit_id
+             where a.tenant_id = ${tenantId}
+               and a.valid_from <= ${day}::date and (a.valid_to is null or a.valid_to >= ${day}::date)
+               and (${sql.join(targets.map((t) => sql`(a.kind = ${t.kind} and a.target_id in (${sql.join(t.ids)}))`), sql` or `)})
+             order by a.valid_from, a.id`.execute(db).then((r) => r.rows)
+        : Promise.resolve([] as ValidRow[]),
+      nearby.length
+        ? db.selectFrom('frontage_contract').select(['id', 'assignment_id', 'duties']).where('tenant_id', '=', tenantId)
+            .where('shop_unit_id', 'in', nearby.map((n) => n.entry.id)).execute()
+        : Promise.resolve([]),
+      community
+        ? db.selectFrom('unit').select(['id', 'name']).where('tenant_id', '=', tenantId).where('region_id', '=', community.id)
+            .where('kind', '=', 'community').orderBy('id').limit(1).executeTakeFirst()
+        : Promise.resolve(undefined),
+      category
+        ? db.selectFrom('routing_rule').select('steps').where('tenant_id', '=', tenantId).where('category_code', 'in', [category, '*'])
+            .orderBy(sql`category_code = '*'`).limit(1).executeTakeFirst()
+        : db.selectFrom('routing_rule').select('steps').where('tenant_id', '=', tenantId).where('category_code', '=', '*').executeTakeFirst(),
+    ]);
+
+    const of = (kind: string) => valid.filter((v) => v.kind === kind);
+    const named = (id: number | null, name: string | null) => (id !== null ? { id, name: name ?? '' } : null);
+    const segA = of('segment_cover')[0];
+    const zoneA = of('zone')[0];
+    const frontageRows = of('frontage');
+    const nearestFrontage = nearby.map((n) => ({ n, a: frontageRows.find((f) => f.target_id === n.entry.id) })).find((x) => x.a);
+    const contract = nearestFrontage ? contracts.find((c) => c.assignment_id === nearestFrontage.a!.id) : undefined;
+
+    const answer: ResponsibilityAnswer = {
+      point: { lat, lng },
+      date: day,
+      grid: grid && { id: grid.id, name: grid.name, code: grid.code },
+      community: community && { id: community.id, name: community.name, code: community.code },
+      street: street && { id: street.id, name: street.name, code: street.code },
+      communityUnit: communityUnit ? { id: communityUnit.id, name: communityUnit.name } : null,
+      leaders: of('community_cover').map((a) => ({
+        assignmentId: a.id,
+        person: { id: a.person_id!, name: a.person_name ?? '', position: a.person_position },
+        unit: named(a.person_unit_id, a.person_unit_name),
+      })),
+      pairings: of('pairing').filter((a) => a.unit_id !== null).map((a) => ({ assignmentId: a.id, unit: { id: a.unit_id!, name: a.unit_name ?? '' } })),
+      segment: segment && {
+        id: segment.entry.id, name: segment.entry.name, code: segment.entry.code, distanceM: Math.round(segment.distanceM),
+        assignmentId: segA?.id ?? null, unit: segA ? named(segA.unit_id, segA.unit_name) : null, person: segA ? named(segA.person_id, segA.person_name) : null,
+      },
+      zone: zoneId ? {
+        id: zoneId, ...idx.zoneMeta.get(zoneId)!, assignmentId: zoneA?.id ?? null,
+        unit: zoneA ? named(zoneA.unit_id, zoneA.unit_name) : null, person: zoneA ? named(zoneA.person_id, zoneA.person_name) : null,
+      } : null,
+      frontage: nearestFrontage ? {
+        contractId: contract?.id ?? null, assignmentId: nearestFrontage.a!.id,
+        shop: { id: nearestFrontage.n.entry.id, name: nearestFrontage.n.entry.name },
+        distanceM: Math.round(nearestFrontage.n.distanceM), duties: contract?.duties ?? [],
+      } : null,
+      routing: { category: category ?? null, steps: [], answeredBy: null, unit: null },
+    };
+
+    const steps = ((rule?.steps ?? cfg.defaultRouting) as string[]).filter((s): s is RoutingStep => (ROUTING_STEPS as readonly string[]).includes(s));
+    answer.routing.steps = steps;
+    for (const step of steps) {
+      const unit = unitFor(step, answer, segA, zoneA);
+      if (unit) {
+        answer.routing.answeredBy = step;
+        answer.routing.unit = unit;
+        break;
+      }
+    }
+    return answer;
+  }
+
+  return {
+    resolve,
+    /** The route's entry: a user may ask only about points in their own area. */
+    async query(actor: Actor, q: { lat: number; lng: number; date?: string; category?: string }) {
+      const answer = await resolve(actor.tenantId, q.lat, q.lng, q.date, q.category);
+      if (actor.scope !== 'tenant') {
+        const idx = await index.get(actor.tenantId);
+        const deepest = [answer.grid, answer.community, answer.street].find((r) => r !== null);
+        const path = deepest ? regionPath(idx.regions, deepest.id) : null;
+        if (!path || !regionInScope(actor, path)) throw new AppError(403, 'OUT_OF_SCOPE');
+      }
+      return answer;
+    },
+  };
+}
+
+function unitFor(step: RoutingStep, a: ResponsibilityAnswer, seg: ValidRow | undefined, zone: ValidRow | undefined) {
+  const personUnit = (r: ValidRow | undefined) =>
+    r ? (r.unit_id !== null ? { id: r.unit_id, name: r.unit_name ?? '' } : r.person_unit_id !== null ? { id: r.person_unit_id, name: r.person_unit_name ?? '' } : null) : null;
+  switch (step) {
+    case 'frontage':
+      return a.frontage?.shop ?? null;
+    case 'segment_cover':
+      return personUnit(seg);
+    case 'zone':
+      return personUnit(zone);
+    case 'pairing':
+      return a.pairings[0]?.unit ?? null;
+    case 'community':
+      return a.communityUnit;
+  }
+}
+
+/** The materialized path '/1/5/23/' of a region, rebuilt from the index's parent links. */
+function regionPath(regions: Map<number, { parentId: number | null }>, id: number): string {
+  const ids: number[] = [];
+  let cur: number | null = id;
+  while (cur !== null) {
+    ids.unshift(cur);
+    cur = regions.get(cur)?.parentId ?? null;
+  }
+  return `/${ids.join('/')}/`;
+}
+
+export type RoutingService = ReturnType<typeof createRoutingService>;
