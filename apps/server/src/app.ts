@@ -30,6 +30,7 @@ import multipart from '@fastify/multipart';
 import { createLocalFileStore } from './platform/files.js';
 import { filesRoutes, MAX_UPLOAD_BYTES } from './modules/files/files.routes.js';
 import { geoRoutes } from './modules/geo/geo.routes.js';
+import { importsModule } from './modules/imports/imports.routes.js';
 import { createGeoService } from './modules/geo/geo.service.js';
 import { peopleRoutes } from './modules/people/people.routes.js';
 import { createPeopleService } from './modules/people/people.service.js';
@@ -154,14 +155,16 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
       const settings = createSettingsService({ db });
       const assignments = createAssignmentsService({ db, clock });
       const frontage = createFrontageService({ db, clock, assignments, settings });
-      const routing = createRoutingService({ db, clock, index: routingIndex, settings });
+      const routing = createRoutingService({ db, clock, index: routingIndex });
       await v1.register(responsibilityRoutes({ db, files, assignments, frontage, routing, settings }));
+      await v1.register(importsModule({ db, clock, settings }));
     },
     { prefix: '/api/v1' },
   );
 
   if (hasWeb(config)) {
-    await app.register(fastifyStatic, { root: config.webDist!, wildcard: false, index: ['index.html'], maxAge: '1h' });
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, { root: config.webDist!, wildcard: true, index: ['index.html'], maxAge: '1h' });
     // Vite fingerprints assets: cache them for a year; index.html is always revalidated.
     app.addHook('onSend', async (request, reply) => {
       if (request.url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');

@@ -266,6 +266,28 @@ export interface RoutingRuleTable {
   steps: string[];
 }
 
+export interface ImportJobTable {
+  tenant_id: number;
+  id: Generated<number>;
+  kind: string;
+  file_name: string;
+  state: Generated<string>;
+  processed: Generated<number>;
+  total: Generated<number>;
+  imported: number | null;
+  created: number | null;
+  updated: number | null;
+  unchanged: number | null;
+  problems: Json;
+  problem_count: Generated<number>;
+  error_code: string | null;
+  error_params: Json;
+  created_by: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
 export interface Database {
   tenant: TenantTable;
   role: RoleTable;
@@ -285,6 +307,7 @@ export interface Database {
   frontage_contract: FrontageContractTable;
   frontage_check: FrontageCheckTable;
   routing_rule: RoutingRuleTable;
+  import_job: ImportJobTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

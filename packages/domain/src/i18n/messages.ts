@@ -1,3 +1,5 @@
+import { REGION_LEVEL_LABELS } from '../org/org.js';
+
 /**
  * Error messages by code, in both locales. The server sends `{ error: { code, message, details } }`
  * with the message in the request's language; the web can re-render a code in the UI language.
@@ -66,6 +68,92 @@ export const ERROR_MESSAGES = {
   RATE_LIMITED: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   DATABASE_UNAVAILABLE: { 'zh-CN': '数据库不可用', en: 'The database is unavailable' },
   INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', en: 'Internal server error; try again later' },
+  // ---- Excel import and export (modules/imports) ----
+  IMPORT_INVALID: {
+    'zh-CN': '导入文件有 {count} 处问题，未导入任何数据；请按提示修改后重新导入',
+    en: 'The file has {count} problems; nothing was imported. Fix them and import again',
+  },
+  IMPORT_NOT_XLSX: {
+    'zh-CN': '文件不是 Excel 工作簿（.xlsx）。旧版 .xls、CSV 或 WPS 格式请先“另存为” Excel 工作簿（*.xlsx）；设置了打开密码的文件请先取消密码',
+    en: 'The file is not an Excel workbook (.xlsx). Save .xls, CSV or WPS files as "Excel Workbook (*.xlsx)" first, and remove any password',
+  },
+  IMPORT_NO_FILE: { 'zh-CN': '请选择要导入的 Excel 文件（表单字段 file）', en: 'Choose the Excel file to import (form field "file")' },
+  IMPORT_EMPTY: { 'zh-CN': '文件中没有数据：请从第 2 行起每行填写一条记录', en: 'The file has no data: fill one record per row from row 2' },
+  IMPORT_TOO_MANY_ROWS: { 'zh-CN': '一次最多导入 {max} 行，请拆分文件', en: 'At most {max} rows can be imported at once; split the file' },
+  IMPORT_CITY_SCOPE_REQUIRED: { 'zh-CN': '导入{kind}需要全市范围的权限', en: 'Importing {kind} needs city-wide access' },
+  IMPORT_JOB_NOT_FOUND: { 'zh-CN': '未找到该导入任务', en: 'Import job not found' },
+  IMPORT_JOB_LOST: {
+    'zh-CN': '导入任务因服务重启或进程退出而中断，未导入任何数据，请重新导入',
+    en: 'The import was interrupted by a restart of the server; nothing was imported. Import the file again',
+  },
+  IMPORT_FAILED: { 'zh-CN': '导入失败，未导入任何数据，请稍后重试', en: 'The import failed and nothing was imported; try again later' },
+  IMPORT_HEADER_MISSING: { 'zh-CN': '缺少列“{column}”。第 1 行表头应为：{expected}', en: 'Column "{column}" is missing. Row 1 must hold the headers: {expected}' },
+  IMPORT_HEADER_UNKNOWN: { 'zh-CN': '无法识别的列“{column}”。第 1 行表头应为：{expected}', en: 'Unknown column "{column}". Row 1 must hold the headers: {expected}' },
+  IMPORT_HEADER_DUPLICATE: { 'zh-CN': '列“{column}”出现了两次', en: 'Column "{column}" appears twice' },
+  IMPORT_MERGED_CELLS: {
+    'zh-CN': '数据区不能有合并单元格（{range}）：请取消合并，并在每一行填写完整',
+    en: 'Merged cells in the data area ({range}): unmerge them and fill in every row',
+  },
+  IMPORT_EXAMPLE_ROW: { 'zh-CN': '这是模板中的示例行，请删除或改为实际数据', en: 'This is the template’s example row; delete it or replace it with real data' },
+  IMPORT_CELL_ERROR: { 'zh-CN': '“{column}”是错误值 {value}，请改为实际内容', en: '"{column}" holds the error value {value}; enter the real content' },
+  IMPORT_REQUIRED: { 'zh-CN': '“{column}”不能为空', en: '"{column}" must not be empty' },
+  IMPORT_REQUIRED_WITH_CONTRACT: {
+    'zh-CN': '填写了门前责任书时，“{column}”不能为空（不签责任书则责任书各列都留空）',
+    en: 'With a frontage contract, "{column}" must not be empty (leave all contract columns empty for none)',
+  },
+  IMPORT_TOO_LONG: { 'zh-CN': '“{column}”不能超过 {max} 个字', en: '"{column}" must not exceed {max} characters' },
+  IMPORT_NOT_TEXT: { 'zh-CN': '“{column}”须为文字', en: '"{column}" must be text' },
+  IMPORT_CODE_FORMAT: {
+    'zh-CN': '“{column}”只能包含字母、数字、“-”和“_”，最长 32 位（数字编码请把单元格设为文本格式）',
+    en: '"{column}" may hold only letters, digits, "-" and "_", up to 32 characters (format numeric codes as text)',
+  },
+  IMPORT_PHONE_FORMAT: { 'zh-CN': '“{column}”不是有效的电话号码（5～20 位数字，可含 + - ( ) 和空格）', en: '"{column}" is not a valid phone number (5–20 digits, may contain + - ( ) and spaces)' },
+  IMPORT_NOT_NUMBER: { 'zh-CN': '“{column}”须为数字，不能是文字“{value}”', en: '"{column}" must be a number, not the text "{value}"' },
+  IMPORT_COORD_RANGE: { 'zh-CN': '“{column}”须在 {min}～{max} 之间', en: '"{column}" must lie between {min} and {max}' },
+  IMPORT_COORD_SWAPPED: { 'zh-CN': '经纬度疑似填反：经度应在前（如 113.66），纬度在后（如 34.75）', en: 'Longitude and latitude seem swapped: longitude first (e.g. 113.66), latitude second (e.g. 34.75)' },
+  IMPORT_COORD_PAIR: { 'zh-CN': '经度和纬度须同时填写或同时留空', en: 'Fill in both longitude and latitude, or neither' },
+  IMPORT_COORDS_FORMAT: {
+    'zh-CN': '“{column}”第 {point} 个点“{value}”无效：格式为“经度,纬度;经度,纬度;…”（[lng,lat] 顺序，经度 -180～180，纬度 -90～90），至少 2 个点',
+    en: '"{column}" point {point} "{value}" is invalid: write "lng,lat;lng,lat;…" ([lng,lat] order, lng -180..180, lat -90..90), at least 2 points',
+  },
+  IMPORT_DATE: {
+    'zh-CN': '“{column}”不是有效日期“{value}”：请填写真实存在的日期，格式 YYYY-MM-DD（如 2026-03-01），或使用 Excel 日期单元格',
+    en: '"{column}" is not a valid date "{value}": enter a real calendar date as YYYY-MM-DD (e.g. 2026-03-01) or use an Excel date cell',
+  },
+  IMPORT_ENUM: { 'zh-CN': '“{value}”不是有效的“{column}”，可选：{allowed}', en: '"{value}" is not a valid "{column}"; choose one of: {allowed}' },
+  IMPORT_YES_NO: { 'zh-CN': '“{column}”须填“是”或“否”', en: '"{column}" must be 是 (yes) or 否 (no)' },
+  IMPORT_DUPLICATE_IN_FILE: { 'zh-CN': '与第 {row} 行重复', en: 'Repeats row {row}' },
+  IMPORT_UNKNOWN_REF: { 'zh-CN': '{column}“{value}”不存在', en: '{column} "{value}" does not exist' },
+  IMPORT_REF_LATER: { 'zh-CN': '{column}“{value}”在第 {row} 行，须排在本行之前', en: '{column} "{value}" is on row {row}; it must come before this row' },
+  IMPORT_OUT_OF_SCOPE: { 'zh-CN': '{column}“{value}”不在您的管辖范围内', en: '{column} "{value}" is outside your area of responsibility' },
+  IMPORT_OWN_UNIT: { 'zh-CN': '不能通过导入修改本单位的信息', en: 'Your own unit cannot be changed by an import' },
+  IMPORT_TOP_LEVEL: { 'zh-CN': '只有全市范围的用户可以导入没有上级的{entity}', en: 'Only city-wide users may import a {entity} without a parent' },
+  IMPORT_CHANGE_NOT_ALLOWED: {
+    'zh-CN': '编码已存在，导入只能更新其他信息，不能修改“{column}”（现为“{current}”）',
+    en: 'The code exists; an import may update other fields but not "{column}" (now "{current}")',
+  },
+  IMPORT_KIND_MISMATCH: { 'zh-CN': '编码“{value}”已被{kind}“{name}”使用', en: 'Code "{value}" is already used by the {kind} "{name}"' },
+  IMPORT_LEVEL: { 'zh-CN': '{parentLevel}的下级须为{expected}', en: 'The child of a {parentLevel} must be a {expected}' },
+  IMPORT_COUNTY_PARENT: { 'zh-CN': '区县是最高一级，“上级编码”须留空', en: 'A county is the top level; leave "上级编码" empty' },
+  IMPORT_REGION_LEVEL: { 'zh-CN': '{column}须为{expected}，“{value}”是{level}', en: '{column} must be a {expected}; "{value}" is a {level}' },
+  IMPORT_SHOP_NO_COORDS: {
+    'zh-CN': '沿街商户须填写经度和纬度（按位置查找门前责任时要用）',
+    en: 'A shop needs its longitude and latitude (used to find the frontage responsible for a place)',
+  },
+  IMPORT_DUTIES: { 'zh-CN': '责任内容“{value}”不在本市的门前责任清单中（{allowed}）', en: 'Duty "{value}" is not on the city’s frontage duty list ({allowed})' },
+  IMPORT_FRONTAGE_EARLIER: {
+    'zh-CN': '生效日期早于该商户现有门前责任书的生效日期（{date}）；续签请填写更晚的日期',
+    en: 'The start date is before that of the shop’s current frontage contract ({date}); a renewal needs a later date',
+  },
+  IMPORT_PARTY_REQUIRED: { 'zh-CN': '“{kind}”须填写{need}', en: '"{kind}" needs {need}' },
+  IMPORT_PARTY_UNIT_ONLY: { 'zh-CN': '“{kind}”的责任方只能是单位，责任人姓名须留空', en: 'The responsible party of "{kind}" is a unit; leave the person’s name empty' },
+  IMPORT_PERSON_UNKNOWN: { 'zh-CN': '单位“{unit}”下没有名为“{name}”的人员（请先导入人员）', en: 'Unit "{unit}" has no person named "{name}" (import the people first)' },
+  IMPORT_PERSON_AMBIGUOUS: { 'zh-CN': '单位“{unit}”下有 {count} 位名为“{name}”的人员，无法确定是哪一位', en: 'Unit "{unit}" has {count} people named "{name}"; cannot tell which one' },
+  IMPORT_OVERLAP_EXISTING: {
+    'zh-CN': '与系统中已有的责任安排（{from} 至 {to}）时间重叠，可能刚有人录入；请核对后重新导入',
+    en: 'Overlaps an assignment in the system ({from} to {to}), perhaps entered just now; check and import again',
+  },
+  IMPORT_OVERLAP_IN_FILE: { 'zh-CN': '与第 {row} 行的责任安排时间重叠', en: 'Overlaps the assignment on row {row}' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
@@ -85,8 +173,16 @@ export const ENTITY_NAMES = {
   assignment: { 'zh-CN': '责任安排', en: 'Assignment' },
   contract: { 'zh-CN': '门前责任书', en: 'Frontage contract' },
   file: { 'zh-CN': '文件', en: 'File' },
+  routing_rule: { 'zh-CN': '分派规则', en: 'Routing rule' },
 } as const satisfies Record<string, Record<Locale, string>>;
 export type EntityName = keyof typeof ENTITY_NAMES;
+
+/** Names of fields, used in messages such as DUPLICATE. */
+export const FIELD_NAMES = {
+  code: { 'zh-CN': '编码', en: 'Code' },
+  username: { 'zh-CN': '用户名', en: 'Username' },
+  mobile: { 'zh-CN': '手机号', en: 'Mobile number' },
+} as const satisfies Record<string, Record<Locale, string>>;
 
 export function pickLocale(acceptLanguage: string | undefined | null): Locale {
   if (!acceptLanguage) return 'zh-CN';
@@ -110,6 +206,12 @@ export function formatMessage(
     if (v === undefined) return '';
     if (k === 'entity' && typeof v === 'string' && v in ENTITY_NAMES) {
       return ENTITY_NAMES[v as EntityName][locale];
+    }
+    if (k === 'level' && typeof v === 'string' && v in REGION_LEVEL_LABELS) {
+      return REGION_LEVEL_LABELS[v as keyof typeof REGION_LEVEL_LABELS][locale];
+    }
+    if (k === 'field' && typeof v === 'string' && v in FIELD_NAMES) {
+      return FIELD_NAMES[v as keyof typeof FIELD_NAMES][locale];
     }
     return String(v);
   });

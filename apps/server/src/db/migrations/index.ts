@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './20261122T0001_foundation.js';
 import * as auditNoTruncate from './20261122T0002_audit_no_truncate.js';
 import * as responsibilityMap from './20261122T0003_responsibility_map.js';
+import * as importJobs from './20261122T0004_import_jobs.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T0001_foundation': foundation,
   '20261122T0002_audit_no_truncate': auditNoTruncate,
   '20261122T0003_responsibility_map': responsibilityMap,
+  '20261122T0004_import_jobs': importJobs,
 };

@@ -1,0 +1,155 @@
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import ExcelJS from 'exceljs';
+import { fileTypeFromBuffer } from 'file-type';
+import { IMPORT_MAX_ROWS } from '@cc/domain';
+import { AppError } from '../../platform/errors.js';
+import type { RawCell } from './cells.js';
+
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The sheet of explanations every template carries; never read as data. */
+export const GUIDE_SHEET = '填写说明';
+/** Columns read per row: the widest template has 18; the cap keeps a crafted file from filling memory. */
+const MAX_COLUMNS = 64;
+
+export interface SheetRow {
+  /** Excel row number (1-based; row 1 is the header). */
+  line: number;
+  /** Cells by column number (0 = column A). */
+  cells: RawCell[];
+}
+
+export interface Sheet {
+  header: RawCell[];
+  rows: SheetRow[];
+  /** Merged ranges such as 'B3:B5'. */
+  merges: string[];
+}
+
+/**
+ * Is this an xlsx file, by its bytes? file-type names files written by Excel and WPS as xlsx;
+ * files written by streaming writers (ExcelJS among them) put another entry first and are only
+ * recognised as zip, so a zip passes here and must then open as a workbook (readSheet).
+ */
+export async function assertXlsx(data: Buffer): Promise<void> {
+  const t = await fileTypeFromBuffer(data);
+  if (!t || (t.mime !== XLSX_MIME && t.mime !== 'application/zip')) throw new AppError(415, 'IMPORT_NOT_XLSX');
+}
+
+/** Unwrap what ExcelJS gives for a cell: rich text, formula results, hyperlinks, errors. */
+export function rawOf(v: unknown): RawCell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((r) => r.text ?? '').join('');
+    if ('error' in o) return { error: String(o.error) };
+    if ('result' in o) return rawOf(o.result);
+    if ('formula' in o || 'sharedFormula' in o) return null;
+    if ('text' in o) return rawOf(o.text);
+  }
+  return String(v);
+}
+
+/**
+ * ExcelJS's streaming reader decodes each chunk of XML on its own (utils/parse-sax.js), so a
+ * Chinese character split between two chunks comes out as "��" — exceljs issues #2063, #2084,
+ * #2316, still open in 4.4. We hand it text decoded across chunk boundaries instead:
+ * - the worksheet's bytes go through `decodeAndTap` (its iterator is an internal field; parseSax
+ *   passes strings through unchanged);
+ * - the shared strings entry is set to utf8 before ExcelJS iterates it, as issue #2084 suggests.
+ * Both are covered by the reader test with a file of many Chinese strings.
+ */
+class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
+  constructor(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>) {
+    super(input, options);
+    const base = (ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as Record<string, unknown>)._parseSharedStrings;
+    if (typeof base === 'function') {
+      (this as unknown as Record<string, unknown>)._parseSharedStrings = (entry: { setEncoding?: (e: string) => void }) => {
+        entry.setEncoding?.('utf8');
+        return base.call(this, entry);
+      };
+    }
+  }
+}
+
+/**
+ * Also collects the merged ranges as the XML passes by: the WorksheetReader parses rows but drops
+ * <mergeCell> elements.
+ */
+function decodeAndTap(ws: { iterator?: AsyncIterable<Buffer | string> }, merges: string[]): void {
+  const source = ws.iterator;
+  if (!source) return;
+  const re = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"/g;
+  ws.iterator = (async function* () {
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    for await (const chunk of source) {
+      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      const scan = carry + text;
+      let last = 0;
+      for (const m of scan.matchAll(re)) {
+        merges.push(m[1]!);
+        last = m.index! + m[0].length;
+      }
+      carry = scan.slice(Math.max(last, scan.length - 256));
+      if (text) yield text;
+    }
+    const rest = decoder.end();
+    if (rest) yield rest;
+  })();
+}
+
+/**
+ * Read the first data sheet with ExcelJS's streaming reader (a 100,000-row file takes ~170 MB
+ * rather than more than a gigabyte in memory). `onRows` is awaited every 500 rows, so a caller can
+ * turn a large file into a job while it is still being read.
+ */
+export async function readSheet(data: Buffer, onRows?: (read: number) => Promise<void>): Promise<Sheet> {
+  const reader = new Utf8WorkbookReader(Readable.from([data]), {
+    sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
+  });
+  const merges: string[] = [];
+  let header: RawCell[] | null = null;
+  const rows: SheetRow[] = [];
+  let found = false;
+  let hookFailed: unknown = null;
+  try {
+    for await (const ws of reader) {
+      const sheet = ws as unknown as { name?: string; iterator?: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
+      if (found || sheet.name === GUIDE_SHEET) {
+        // Not wanted, but read to its end: ExcelJS may have parked the sheet in a temporary file,
+        // and destroying that stream before it opened lets the open fail after ExcelJS deleted the
+        // file — an unhandled ENOENT. Draining closes the file in order (the guide sheet is small).
+        for await (const _row of sheet) void _row;
+        continue;
+      }
+      found = true;
+      decodeAndTap(sheet, merges);
+      for await (const row of sheet) {
+        const values = row.values as unknown[];
+        const cells: RawCell[] = [];
+        for (let c = 1; c < Math.min(values.length, MAX_COLUMNS + 1); c++) cells.push(rawOf(values[c]));
+        if (row.number === 1) {
+          header = cells;
+          continue;
+        }
+        if (cells.every((x) => x === null || (typeof x === 'string' && x.trim() === ''))) continue;
+        rows.push({ line: row.number, cells });
+        if (rows.length > IMPORT_MAX_ROWS) throw new AppError(422, 'IMPORT_TOO_MANY_ROWS', { max: IMPORT_MAX_ROWS });
+        if (onRows && rows.length % 500 === 0) {
+          await onRows(rows.length).catch((err: unknown) => {
+            hookFailed = err;
+            throw err;
+          });
+        }
+      }
+    }
+  } catch (err) {
+    if (err instanceof AppError || (hookFailed !== null && err === hookFailed)) throw err;
+    // Not a workbook after all (a zip of something else, a damaged file).
+    throw new AppError(415, 'IMPORT_NOT_XLSX');
+  }
+  if (!found) throw new AppError(415, 'IMPORT_NOT_XLSX');
+  return { header: header ?? [], rows, merges };
+}
