@@ -42,17 +42,19 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export interface TestApp {
   app: FastifyInstance;
   db: DB;
+  /** Connection string of this test's database. */
+  url: string;
   clock: ManualClock;
   close: () => Promise<void>;
 }
 
 /** The real app on a fresh database, with a clock the test controls. */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const { db, drop } = await createTestDb();
+  const { db, url, drop } = await createTestDb();
   const clock = new ManualClock(new Date('2026-03-12T09:00:00+08:00'));
   const app = await buildApp({ db, config: testConfig(overrides), clock });
   await app.ready();
-  return { app, db, clock, close: async () => { await app.close(); await drop(); } };
+  return { app, db, url, clock, close: async () => { await app.close(); await drop(); } };
 }
 
 // ---- factories: real rows with unique defaults ----

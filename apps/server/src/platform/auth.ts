@@ -68,14 +68,18 @@ async function authenticate(request: FastifyRequest, opts: AuthOptions): Promise
 
 async function authenticateSession(cookie: string, { db, clock, idleMinutes }: AuthOptions): Promise<Actor> {
   const id = sha256(cookie);
-  const session = await db
-    .selectFrom('user_session')
-    .select(['tenant_id', 'user_id', 'csrf_token', 'last_seen_at', 'revoked_at'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!session || session.revoked_at) throw new AppError(401, 'SESSION_EXPIRED');
+  // Session, user, unit, region and roles in one round trip: this runs on every request.
+  const { rows } = await sql<ActorRow & { tenant_id: number; user_id: number; csrf_token: string; last_seen_at: Date; revoked_at: Date | null; status: string }>`
+    select s.tenant_id, s.user_id, s.csrf_token, s.last_seen_at, s.revoked_at, u.status, ${ACTOR_COLUMNS}
+      from user_session s
+      join app_user u on u.tenant_id = s.tenant_id and u.id = s.user_id
+      join unit un on un.tenant_id = u.tenant_id and un.id = u.unit_id
+      left join region r on r.tenant_id = un.tenant_id and r.id = un.region_id
+     where s.id = ${id}`.execute(db);
+  const row = rows[0];
+  if (!row || row.revoked_at || row.status !== 'active') throw new AppError(401, 'SESSION_EXPIRED');
   const now = clock.now();
-  const idleMs = now.getTime() - new Date(session.last_seen_at).getTime();
+  const idleMs = now.getTime() - new Date(row.last_seen_at).getTime();
   if (idleMs > idleMinutes * 60_000) {
     await db.updateTable('user_session').set({ revoked_at: now }).where('id', '=', id).execute();
     throw new AppError(401, 'SESSION_EXPIRED');
@@ -83,9 +87,7 @@ async function authenticateSession(cookie: string, { db, clock, idleMinutes }: A
   if (idleMs > TOUCH_EVERY_MS) {
     await db.updateTable('user_session').set({ last_seen_at: now }).where('id', '=', id).execute();
   }
-  const actor = await loadActor(db, session.tenant_id, session.user_id);
-  if (!actor) throw new AppError(401, 'SESSION_EXPIRED');
-  return { ...actor, authMethod: 'session', sessionId: id, csrfToken: session.csrf_token };
+  return { ...toActor(row.tenant_id, row.user_id, row), authMethod: 'session', sessionId: id, csrfToken: row.csrf_token };
 }
 
 async function authenticateToken(token: string, { db, clock }: AuthOptions): Promise<Actor> {
@@ -107,29 +109,24 @@ async function authenticateToken(token: string, { db, clock }: AuthOptions): Pro
 
 type LoadedActor = Omit<Actor, 'authMethod' | 'sessionId' | 'csrfToken'>;
 
-/** The user with their unit, region and roles, or null if the account is disabled or gone. */
-export async function loadActor(db: Executor, tenantId: number, userId: number): Promise<LoadedActor | null> {
-  const row = await sql<{
-    username: string;
-    display_name: string;
-    unit_id: number;
-    unit_path: string;
-    region_path: string | null;
-    must_change_password: boolean;
-    roles: { code: RoleCode; scope: ScopeKind; permissions: Permission[] }[] | null;
-  }>`
-    select u.username, u.display_name, u.unit_id, un.path as unit_path, r.path as region_path,
-           u.must_change_password,
-           (select json_agg(json_build_object('code', ro.code, 'scope', ro.scope, 'permissions', ro.permissions))
-              from user_role ur join role ro on ro.tenant_id = ur.tenant_id and ro.id = ur.role_id
-             where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as roles
-      from app_user u
-      join unit un on un.tenant_id = u.tenant_id and un.id = u.unit_id
-      left join region r on r.tenant_id = un.tenant_id and r.id = un.region_id
-     where u.tenant_id = ${tenantId} and u.id = ${userId} and u.status = 'active'
-  `.execute(db);
-  const u = row.rows[0];
-  if (!u) return null;
+interface ActorRow {
+  username: string;
+  display_name: string;
+  unit_id: number;
+  unit_path: string;
+  region_path: string | null;
+  must_change_password: boolean;
+  roles: { code: RoleCode; scope: ScopeKind; permissions: Permission[] }[] | null;
+}
+
+/** Columns of an actor, given app_user u, unit un and region r in the query. */
+const ACTOR_COLUMNS = sql`u.username, u.display_name, u.unit_id, un.path as unit_path, r.path as region_path,
+  u.must_change_password,
+  (select json_agg(json_build_object('code', ro.code, 'scope', ro.scope, 'permissions', ro.permissions))
+     from user_role ur join role ro on ro.tenant_id = ur.tenant_id and ro.id = ur.role_id
+    where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as roles`;
+
+function toActor(tenantId: number, userId: number, u: ActorRow): LoadedActor {
   const roles = u.roles ?? [];
   const { scope, permissions } = combineRoles(roles);
   return {
@@ -145,6 +142,17 @@ export async function loadActor(db: Executor, tenantId: number, userId: number):
     scope,
     mustChangePassword: u.must_change_password,
   };
+}
+
+/** The user with their unit, region and roles, or null if the account is disabled or gone. */
+export async function loadActor(db: Executor, tenantId: number, userId: number): Promise<LoadedActor | null> {
+  const { rows } = await sql<ActorRow>`
+    select ${ACTOR_COLUMNS}
+      from app_user u
+      join unit un on un.tenant_id = u.tenant_id and un.id = u.unit_id
+      left join region r on r.tenant_id = un.tenant_id and r.id = un.region_id
+     where u.tenant_id = ${tenantId} and u.id = ${userId} and u.status = 'active'`.execute(db);
+  return rows[0] ? toActor(tenantId, userId, rows[0]) : null;
 }
 
 function safeEqual(a: string, b: string): boolean {

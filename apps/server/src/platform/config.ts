@@ -19,8 +19,10 @@ export interface Config {
   bodyLimitBytes: number;
   /** Where the built web app lives; served at `/` when present. */
   webDist: string | null;
-  /** Map tile URL template for the web client (intranets point this at their own tile server). */
+  /** Map tile URL template for the web client (intranets point this at their own tile server); empty = no basemap. */
   tileUrl: string;
+  /** Coordinate system of the tiles: Chinese tile servers (AutoNavi, Tencent) draw in GCJ-02. */
+  tileCrs: 'wgs84' | 'gcj02';
   sessionIdleMinutes: number;
   pgPoolSize: number;
   /** Login attempts one client address may make per minute. */
@@ -88,7 +90,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: bool('TRUST_PROXY', false),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     webDist: env.WEB_DIST === '' ? null : path.resolve(repoRoot, env.WEB_DIST ?? webDistDefault),
-    tileUrl: env.TILE_URL?.trim() || '/tiles/{z}/{x}/{y}.png',
+    tileUrl: env.TILE_URL?.trim() ?? '',
+    tileCrs: oneOf('TILE_CRS', ['wgs84', 'gcj02'] as const, 'wgs84'),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     pgPoolSize: int('PG_POOL_SIZE', 10, 1, 200),
     loginRateLimit: int('LOGIN_RATE_LIMIT', 30, 1, 100_000),

@@ -59,7 +59,8 @@ export type DemoAccounts = Static<typeof DemoAccounts>;
 
 export const ClientConfig = Type.Object({
   demo: Type.Boolean(),
-  tileUrl: Type.String(),
+  tileUrl: Type.String({ description: 'Tile URL template ({z}/{x}/{y}); empty = no basemap' }),
+  tileCrs: Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02')], { description: 'gcj02: convert WGS-84 data for display on Chinese tiles' }),
   version: Type.String(),
 });
 export type ClientConfig = Static<typeof ClientConfig>;

@@ -35,8 +35,7 @@ export const UserListQuery = Type.Object(
 );
 export type UserListQuery = Static<typeof UserListQuery>;
 
-export const USERNAME_PATTERN = '^[A-Za-z0-9_.-]{2,64}$';
-export const MOBILE_PATTERN = '^1[3-9][0-9]{9}$';
+import { MOBILE_PATTERN, USERNAME_PATTERN } from '../auth/patterns.js';
 
 export const CreateUserBody = Type.Object(
   {

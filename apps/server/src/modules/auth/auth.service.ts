@@ -26,11 +26,12 @@ export interface LoginResult {
 }
 
 /** Shanghai wall-clock time for messages such as "locked until 14:05". */
+const SHANGHAI_TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+});
 export function localTime(d: Date): string {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
-  }).format(d);
+  return SHANGHAI_TIME.format(d);
 }
 
 export function createAuthService({ db, clock }: { db: DB; clock: Clock }) {

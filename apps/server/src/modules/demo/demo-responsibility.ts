@@ -1,4 +1,4 @@
-import { ASSIGNMENT_KIND_RULES, DEFAULT_ROUTING, lineLengthM, positionsOf, bboxOf, type AssignmentKind, type AreaGeometry, type LineStringGeometry } from '@cc/domain';
+import { ASSIGNMENT_KIND_RULES, lineLengthM, positionsOf, bboxOf, type AssignmentKind, type AreaGeometry, type LineStringGeometry } from '@cc/domain';
 import type { Tx } from '../../platform/database.js';
 import { bumpGeoVersion } from '../geo/geo-version.js';
 import { DEFAULT_MAP_SETTINGS } from '../responsibility/settings.service.js';
@@ -122,7 +122,6 @@ export async function loadDemoResponsibility(
     }).execute();
   }
 
-  await tx.insertInto('routing_rule').values({ tenant_id: tenantId, category_code: '*', steps: [...DEFAULT_ROUTING] }).execute();
   const [lng, lat] = at(2, 0);
   await tx.updateTable('tenant').set({ settings: JSON.stringify({ map: { ...DEFAULT_MAP_SETTINGS, mapCenter: { lng, lat, zoom: 14 } } }) })
     .where('id', '=', tenantId).execute();

@@ -118,7 +118,7 @@ export function createGeoService({ db }: { db: DB }) {
   }
   async function assertCodeFree(ex: Executor, table: 'road_segment' | 'responsibility_zone', tenantId: number, code: string, exceptId?: number) {
     const dup = await ex.selectFrom(table).select('id').where('tenant_id', '=', tenantId).where('code', '=', code).executeTakeFirst();
-    if (dup && dup.id !== exceptId) throw new AppError(409, 'DUPLICATE', { field: '编码/code', value: code }, [{ field: 'code', rule: 'unique', message: '' }]);
+    if (dup && dup.id !== exceptId) throw new AppError(409, 'DUPLICATE', { field: 'code', value: code }, [{ field: 'code', rule: 'unique', message: '' }]);
   }
 
   return {

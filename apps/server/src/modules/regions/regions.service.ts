@@ -58,7 +58,7 @@ export function createRegionsService({ db }: { db: DB }) {
       }
       return db.transaction().execute(async (tx) => {
         const dup = await tx.selectFrom('region').select('id').where('tenant_id', '=', actor.tenantId).where('code', '=', body.code).executeTakeFirst();
-        if (dup) throw new AppError(409, 'DUPLICATE', { field: '编码/code', value: body.code }, [{ field: 'code', rule: 'unique', message: '' }]);
+        if (dup) throw new AppError(409, 'DUPLICATE', { field: 'code', value: body.code }, [{ field: 'code', rule: 'unique', message: '' }]);
         const row = await insertRegion(tx, actor.tenantId, { parentId: body.parentId, parentPath, level: body.level, code: body.code, name: body.name });
         await recordAudit(tx, ctx, { action: 'region.created', entityType: 'region', entityId: row.id, after: row });
         return view(actor, row);
@@ -70,7 +70,7 @@ export function createRegionsService({ db }: { db: DB }) {
       return db.transaction().execute(async (tx) => {
         if (body.code && body.code !== before.code) {
           const dup = await tx.selectFrom('region').select('id').where('tenant_id', '=', actor.tenantId).where('code', '=', body.code).executeTakeFirst();
-          if (dup) throw new AppError(409, 'DUPLICATE', { field: '编码/code', value: body.code }, [{ field: 'code', rule: 'unique', message: '' }]);
+          if (dup) throw new AppError(409, 'DUPLICATE', { field: 'code', value: body.code }, [{ field: 'code', rule: 'unique', message: '' }]);
         }
         const updated = await tx.updateTable('region')
           .set((eb) => ({ code: body.code ?? before.code, name: body.name ?? before.name, updated_at: new Date(), version: eb('version', '+', 1) }))

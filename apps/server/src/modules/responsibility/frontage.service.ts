@@ -227,6 +227,30 @@ export function createFrontageService(deps: { db: DB; clock: Clock; assignments:
       return rows.map((r) => ({ id: r.id, checkedOn: r.checked_on, passed: r.passed, failedDuties: r.failed_duties, note: r.note, penaltyYuan: r.penalty_yuan, source: r.source }));
     },
 
+    /** Located shops with the status of the contract valid on the date ('none' without one; 'ended' if only past ones). */
+    async mapShops(actor: Actor, date?: string) {
+      const s = await settings.get(actor.tenantId);
+      const day = date ?? todayIn(clock);
+      const warnUntil = addDays(day, s.contractExpiryWarningDays);
+      const rows = await db.selectFrom('unit as u')
+        .select(['u.id', 'u.name', 'u.lng', 'u.lat', sql<string | null>`(
+          select case when c.expires_on < ${day}::date then 'expired'
+                      when c.expires_on <= ${warnUntil}::date then 'expiring' else 'active' end
+            from responsibility_assignment a
+            join frontage_contract c on c.tenant_id = a.tenant_id and c.assignment_id = a.id
+           where a.tenant_id = u.tenant_id and a.kind = 'frontage' and a.target_type = 'unit' and a.target_id = u.id
+             and a.valid_from <= ${day}::date and (a.valid_to is null or a.valid_to >= ${day}::date)
+           order by a.valid_from desc limit 1)`.as('status'), sql<boolean>`exists (
+            select 1 from responsibility_assignment a where a.tenant_id = u.tenant_id and a.kind = 'frontage'
+               and a.target_type = 'unit' and a.target_id = u.id and a.valid_to < ${day}::date)`.as('had_contract')])
+        .where('u.tenant_id', '=', actor.tenantId).where('u.kind', '=', 'merchant').where('u.lng', 'is not', null)
+        .where(unitScopeSql(actor, 'u.path')).orderBy('u.id').execute();
+      return rows.map((r) => ({
+        id: r.id, name: r.name, lng: r.lng!, lat: r.lat!,
+        status: (r.status ?? (r.had_contract ? 'ended' : 'none')) as 'active' | 'expiring' | 'expired' | 'ended' | 'none',
+      }));
+    },
+
     async update(actor: Actor, id: number, body: UpdateFrontageBody, ctx: AuditContext) {
       return db.transaction().execute(async (tx) => {
         const before = await one(tx, actor, id);

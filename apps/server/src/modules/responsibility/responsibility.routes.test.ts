@@ -79,6 +79,31 @@ describe('routing query on the demo county', () => {
     expect(routed.routing.unit.name).not.toBe(shop.name);
   });
 
+  it('falls back to the city’s default routing when a category’s rule is deleted', async () => {
+    await as.office!.request({ method: 'PUT', url: '/api/v1/routing-rules/0501', payload: { steps: ['community'] } });
+    const shop = (await as.office!.request({ method: 'GET', url: '/api/v1/units?kind=merchant' })).json().items[0];
+    const q = `/api/v1/responsibility?lng=${shop.lng + 0.00005}&lat=${shop.lat}&category=0501`;
+    expect((await as.office!.request({ method: 'GET', url: q })).json().routing).toMatchObject({ steps: ['community'], answeredBy: 'community' });
+    expect((await as.office!.request({ method: 'DELETE', url: '/api/v1/routing-rules/0501' })).statusCode).toBe(204);
+    expect((await as.office!.request({ method: 'GET', url: q })).json().routing).toMatchObject({ steps: ['frontage', 'segment_cover', 'zone', 'community'], answeredBy: 'frontage' });
+    const gone = await as.office!.request({ method: 'DELETE', url: '/api/v1/routing-rules/0501' });
+    expect(gone.json().error.message).toBe('未找到分派规则');
+    expect((await as.office!.request({ method: 'PUT', url: '/api/v1/routing-rules/*', payload: { steps: ['community'] } })).statusCode).toBe(422);
+  });
+
+  it('lists every located shop in scope with its contract status for the map', async () => {
+    const all = (await as.office!.request({ method: 'GET', url: '/api/v1/map/shops' })).json().items;
+    const mine = (await as.community!.request({ method: 'GET', url: '/api/v1/map/shops' })).json().items;
+    expect(all.length).toBe(12);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.length).toBeLessThan(all.length);
+    expect(new Set(all.map((s: { status: string }) => s.status))).toEqual(new Set(['active'])); // the test clock is in March 2026
+    const november = (await as.office!.request({ method: 'GET', url: '/api/v1/map/shops?date=2026-11-22' })).json().items;
+    expect(new Set(november.map((s: { status: string }) => s.status))).toEqual(new Set(['active', 'expiring', 'expired']));
+    const before = (await as.office!.request({ method: 'GET', url: '/api/v1/map/shops?date=2023-01-01' })).json().items;
+    expect(before.every((s: { status: string }) => s.status === 'none')).toBe(true);
+  });
+
   it('answers nothing but the point for a place outside the county', async () => {
     const r = (await ask(as.office!, [100.0, 30.0])).json();
     expect(r).toMatchObject({ grid: null, community: null, street: null, segment: null, frontage: null, leaders: [], routing: { unit: null } });
@@ -172,7 +197,7 @@ describe('geometry input', () => {
     expect(bow.json().error.code).toBe('GEOMETRY_SELF_INTERSECTION');
     const far = await put({ type: 'Polygon', coordinates: [[[100, 30], [100.01, 30], [100.01, 30.01], [100, 30.01], [100, 30]]] });
     expect(far.json().error).toMatchObject({ code: 'GRID_OUTSIDE_COMMUNITY' });
-    expect(far.json().error.message).toContain('社区');
+    expect(far.json().error.message).toMatch(/^网格超出了所属社区\/村“.+”的范围$/);
     const badCoord = await put({ type: 'Polygon', coordinates: [[[200, 30], [100.01, 30], [100.01, 30.01], [200, 30]]] });
     expect(badCoord.json().error.code).toBe('GEOMETRY_BAD_COORDINATE');
   });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
   AssignmentListQuery, AssignmentPage, AssignmentView, CreateAssignmentBody, CreateFrontageBody, EndAssignmentBody, EndFrontageBody,
-  ErrorBody, FrontageCheckBody, FrontageCheckView, FrontageContractPage, FrontageContractView, FrontageListQuery, Id, IdParams,
+  ErrorBody, FrontageCheckBody, IsoDate, FrontageCheckView, FrontageContractPage, FrontageContractView, FrontageListQuery, Id, IdParams,
   MapSettings, ReassignBody, RenewFrontageBody, RoutingStepSchema, ResponsibilityAnswer, ResponsibilityQuery, TargetTypeSchema, UpdateFrontageBody,
 } from '@cc/domain';
 import { requireActor } from '../../platform/actor.js';
@@ -15,6 +15,7 @@ import type { FrontageService } from './frontage.service.js';
 import type { RoutingService } from './routing.service.js';
 import type { SettingsService } from './settings.service.js';
 
+const CategoryParams = Type.Object({ category: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,32}$' }) }, { additionalProperties: false });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 export function responsibilityRoutes(deps: {
@@ -80,6 +81,33 @@ export function responsibilityRoutes(deps: {
     app.put('/settings/map', { config: { permission: 'settings.manage' }, schema: { tags: ['settings'], body: MapSettings, response: { 200: MapSettings, ...errors } } },
       (request) => settings.update(requireActor(request.actor), request.body, auditContextOf(request)));
 
+    app.delete('/routing-rules/:category', {
+      config: { permission: 'settings.manage' },
+      schema: { tags: ['settings'], summary: 'Remove a category’s rule: it falls back to the default routing', params: CategoryParams, response: { 204: Type.Null(), ...errors } },
+    }, async (request, reply) => {
+      const actor = requireActor(request.actor);
+      await db.transaction().execute(async (tx) => {
+        const gone = await tx.deleteFrom('routing_rule').where('tenant_id', '=', actor.tenantId).where('category_code', '=', request.params.category)
+          .returning('steps').executeTakeFirst();
+        if (!gone) throw notFound('routing_rule');
+        await recordAudit(tx, auditContextOf(request), { action: 'routing_rule.deleted', entityType: 'routing_rule', entityId: request.params.category, before: gone });
+      });
+      return reply.status(204).send(null);
+    });
+
+    app.get('/map/shops', {
+      config: { permission: 'map.read' },
+      schema: {
+        tags: ['map'],
+        summary: 'Every located shop in the caller’s scope with its frontage contract status on a date (for the map layer)',
+        querystring: Type.Object({ date: Type.Optional(IsoDate) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({
+          id: Id, name: Type.String(), lng: Type.Number(), lat: Type.Number(),
+          status: Type.Union(['active', 'expiring', 'expired', 'ended', 'none'].map((s) => Type.Literal(s))),
+        })) }), ...errors },
+      },
+    }, async (request) => ({ items: await frontage.mapShops(requireActor(request.actor), request.query.date) }));
+
     app.get('/routing-rules', { config: { permission: 'map.read' }, schema: { tags: ['settings'], summary: 'Category → which assignment answers first', response: { 200: Type.Object({ items: Type.Array(Type.Object({ categoryCode: Type.String(), steps: Type.Array(Type.String()) })) }), ...errors } } },
       async (request) => {
         const rows = await db.selectFrom('routing_rule').select(['category_code', 'steps']).where('tenant_id', '=', requireActor(request.actor).tenantId).orderBy('category_code').execute();
@@ -88,8 +116,8 @@ export function responsibilityRoutes(deps: {
     app.put('/routing-rules/:category', {
       config: { permission: 'settings.manage' },
       schema: {
-        tags: ['settings'], summary: 'Set the routing steps of a case category (“*” = the default)',
-        params: Type.Object({ category: Type.String({ pattern: '^(\\*|[A-Za-z0-9_.-]{1,32})$' }) }, { additionalProperties: false }),
+        tags: ['settings'], summary: 'Set the routing steps of a case category (categories without a rule use the map settings’ defaultRouting)',
+        params: CategoryParams,
         body: Type.Object({ steps: Type.Array(RoutingStepSchema, { minItems: 1, maxItems: 5, uniqueItems: true }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ categoryCode: Type.String(), steps: Type.Array(Type.String()) }), ...errors },
       },

@@ -2,6 +2,8 @@ import Flatbush from 'flatbush';
 import { sql } from 'kysely';
 import { distanceM, distanceToLineM, pointInArea, type AreaGeometry, type LineStringGeometry, type Position } from '@cc/domain';
 import type { DB } from '../../platform/database.js';
+import type { MapSettings } from '@cc/domain';
+import { DEFAULT_MAP_SETTINGS } from './settings.service.js';
 
 /**
  * The city's geometry in memory, indexed for point queries: grids, communities and streets
@@ -157,13 +159,18 @@ async function build(db: DB, tenantId: number, version: number): Promise<CityInd
 /** One index per city, rebuilt when the city's geo_version moves; concurrent callers share a build. */
 export function createRoutingIndex(db: DB) {
   const cache = new Map<number, CityIndex>();
+  const cachedSettings = new Map<number, MapSettings>();
   const building = new Map<string, Promise<CityIndex>>();
   return {
-    async get(tenantId: number): Promise<CityIndex> {
-      const { rows } = await sql<{ geo_version: number }>`select geo_version from tenant where id = ${tenantId}`.execute(db);
+    /** The city's index and map settings, read in one round trip. */
+    async get(tenantId: number): Promise<{ index: CityIndex; settings: MapSettings }> {
+      const { rows } = await sql<{ geo_version: number; settings: { map?: Partial<MapSettings> } }>`
+        select geo_version, settings from tenant where id = ${tenantId}`.execute(db);
       const version = rows[0]?.geo_version ?? 0;
+      const settings = { ...DEFAULT_MAP_SETTINGS, ...(rows[0]?.settings.map ?? {}) };
+      cachedSettings.set(tenantId, settings);
       const current = cache.get(tenantId);
-      if (current && current.version === version) return current;
+      if (current && current.version === version) return { index: current, settings };
       const key = `${tenantId}:${version}`;
       let p = building.get(key);
       if (!p) {
@@ -172,7 +179,16 @@ export function createRoutingIndex(db: DB) {
       }
       const idx = await p;
       if (!cache.get(tenantId) || cache.get(tenantId)!.version <= idx.version) cache.set(tenantId, idx);
-      return idx;
+      return { index: idx, settings };
+    },
+    /**
+     * The index this instance already holds, without asking the database: callers check its
+     * version in their own query and call get() when it moved (settings changes bump it too).
+     */
+    peek(tenantId: number): { index: CityIndex; settings: MapSettings } | null {
+      const index = cache.get(tenantId);
+      const settings = cachedSettings.get(tenantId);
+      return index && settings ? { index, settings } : null;
     },
   };
 }

@@ -1,31 +1,44 @@
 import { sql } from 'kysely';
-import { ROUTING_STEPS, type Position, type ResponsibilityAnswer, type RoutingStep } from '@cc/domain';
+import { ASSIGNMENT_KIND_RULES, ROUTING_STEPS, type AssignmentKind, type MapSettings, type Position, type ResponsibilityAnswer, type RoutingStep } from '@cc/domain';
 import type { Actor } from '../../platform/actor.js';
 import { regionInScope } from '../../platform/access.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DB } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import { todayIn } from './assignments.service.js';
-import type { RoutingIndex } from './routing-index.js';
-import type { SettingsService } from './settings.service.js';
+import type { CityIndex, RoutingIndex } from './routing-index.js';
 
 interface ValidRow {
   id: number; kind: string; target_id: number; unit_id: number | null; unit_name: string | null;
   person_id: number | null; person_name: string | null; person_position: string | null;
   person_unit_id: number | null; person_unit_name: string | null;
+  contract_id: number | null; duties: string[] | null;
 }
 
 /**
  * "Who answers for this point on this date?" — geometry from the in-memory index, assignments
  * valid on the date from one SQL query, and the city's routing rule for the category.
  */
-export function createRoutingService(deps: { db: DB; clock: Clock; index: RoutingIndex; settings: SettingsService }) {
-  const { db, clock, index, settings } = deps;
+export function createRoutingService(deps: { db: DB; clock: Clock; index: RoutingIndex }) {
+  const { db, clock, index } = deps;
 
   async function resolve(tenantId: number, lat: number, lng: number, date?: string, category?: string): Promise<ResponsibilityAnswer> {
+    // Optimistic: answer from the index already held and check its version in the same query;
+    // if the city's geometry moved meanwhile, rebuild and answer again.
+    const held = index.peek(tenantId);
+    if (held) {
+      const answer = await answerWith(tenantId, held.index, held.settings, lat, lng, date, category);
+      if (answer) return answer;
+    }
+    const fresh = await index.get(tenantId);
+    return (await answerWith(tenantId, fresh.index, fresh.settings, lat, lng, date, category, true))!;
+  }
+
+  async function answerWith(
+    tenantId: number, idx: CityIndex, cfg: MapSettings, lat: number, lng: number, date: string | undefined, category: string | undefined, final = false,
+  ): Promise<ResponsibilityAnswer | null> {
     const p: Position = [lng, lat];
     const day = date ?? todayIn(clock);
-    const [idx, cfg] = await Promise.all([index.get(tenantId), settings.get(tenantId)]);
     const { grid, community, street } = idx.locate(p);
     const segment = idx.nearestSegment(p, cfg.segmentRadiusM);
     const zoneId = idx.zoneAt(p);
@@ -37,34 +50,34 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
     if (zoneId) targets.push({ kind: 'zone', ids: [zoneId] });
     if (nearby.length) targets.push({ kind: 'frontage', ids: nearby.map((n) => n.entry.id) });
 
-    const [valid, contracts, communityUnit, rule] = await Promise.all([
-      targets.length
-        ? sql<ValidRow>`
-            select a.id, a.kind, a.target_id, a.responsible_unit_id as unit_id, u.name as unit_name,
+    // One round trip: on a small machine, three concurrent queries cost more than one combined.
+    const validSql = targets.length
+      ? sql`(select coalesce(json_agg(v order by v.valid_from, v.id), '[]'::json) from (
+            select a.id, a.kind, a.target_id, a.valid_from, a.responsible_unit_id as unit_id, u.name as unit_name,
                    a.responsible_person_id as person_id, p.name as person_name, p.position as person_position,
-                   pu.id as person_unit_id, pu.name as person_unit_name
+                   pu.id as person_unit_id, pu.name as person_unit_name, fc.id as contract_id, fc.duties
               from responsibility_assignment a
+              left join frontage_contract fc on fc.tenant_id = a.tenant_id and fc.assignment_id = a.id
               left join unit u on u.tenant_id = a.tenant_id and u.id = a.responsible_unit_id
               left join person p on p.tenant_id = a.tenant_id and p.id = a.responsible_person_id
               left join unit pu on pu.tenant_id = p.tenant_id and pu.id = p.unit_id
              where a.tenant_id = ${tenantId}
                and a.valid_from <= ${day}::date and (a.valid_to is null or a.valid_to >= ${day}::date)
-               and (${sql.join(targets.map((t) => sql`(a.kind = ${t.kind} and a.target_id in (${sql.join(t.ids)}))`), sql` or `)})
-             order by a.valid_from, a.id`.execute(db).then((r) => r.rows)
-        : Promise.resolve([] as ValidRow[]),
-      nearby.length
-        ? db.selectFrom('frontage_contract').select(['id', 'assignment_id', 'duties']).where('tenant_id', '=', tenantId)
-            .where('shop_unit_id', 'in', nearby.map((n) => n.entry.id)).execute()
-        : Promise.resolve([]),
-      community
-        ? db.selectFrom('unit').select(['id', 'name']).where('tenant_id', '=', tenantId).where('region_id', '=', community.id)
-            .where('kind', '=', 'community').orderBy('id').limit(1).executeTakeFirst()
-        : Promise.resolve(undefined),
-      category
-        ? db.selectFrom('routing_rule').select('steps').where('tenant_id', '=', tenantId).where('category_code', 'in', [category, '*'])
-            .orderBy(sql`category_code = '*'`).limit(1).executeTakeFirst()
-        : db.selectFrom('routing_rule').select('steps').where('tenant_id', '=', tenantId).where('category_code', '=', '*').executeTakeFirst(),
-    ]);
+               and (${sql.join(targets.map((t) => sql`(a.kind = ${t.kind} and a.target_type = ${ASSIGNMENT_KIND_RULES[t.kind as AssignmentKind].target} and a.target_id in (${sql.join(t.ids)}))`), sql` or `)})
+          ) v)`
+      : sql`'[]'::json`;
+    const communitySql = community
+      ? sql`(select json_build_object('id', id, 'name', name) from unit
+              where tenant_id = ${tenantId} and region_id = ${community.id} and kind = 'community' order by id limit 1)`
+      : sql`null::json`;
+    const { rows: [row] } = await sql<{ valid: ValidRow[]; community_unit: { id: number; name: string } | null; steps: string[] | null; geo_version: number }>`
+      select ${validSql} as valid, ${communitySql} as community_unit,
+             (select geo_version from tenant where id = ${tenantId}) as geo_version,
+             (select steps from routing_rule where tenant_id = ${tenantId} and category_code = ${category ?? ''}) as steps`.execute(db);
+    if (!final && row!.geo_version !== idx.version) return null;
+    const valid = row!.valid;
+    const communityUnit = row!.community_unit;
+    const rule = row!.steps ? { steps: row!.steps } : undefined;
 
     const of = (kind: string) => valid.filter((v) => v.kind === kind);
     const named = (id: number | null, name: string | null) => (id !== null ? { id, name: name ?? '' } : null);
@@ -72,7 +85,6 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
     const zoneA = of('zone')[0];
     const frontageRows = of('frontage');
     const nearestFrontage = nearby.map((n) => ({ n, a: frontageRows.find((f) => f.target_id === n.entry.id) })).find((x) => x.a);
-    const contract = nearestFrontage ? contracts.find((c) => c.assignment_id === nearestFrontage.a!.id) : undefined;
 
     const answer: ResponsibilityAnswer = {
       point: { lat, lng },
@@ -96,9 +108,9 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
         unit: zoneA ? named(zoneA.unit_id, zoneA.unit_name) : null, person: zoneA ? named(zoneA.person_id, zoneA.person_name) : null,
       } : null,
       frontage: nearestFrontage ? {
-        contractId: contract?.id ?? null, assignmentId: nearestFrontage.a!.id,
+        contractId: nearestFrontage.a!.contract_id, assignmentId: nearestFrontage.a!.id,
         shop: { id: nearestFrontage.n.entry.id, name: nearestFrontage.n.entry.name },
-        distanceM: Math.round(nearestFrontage.n.distanceM), duties: contract?.duties ?? [],
+        distanceM: Math.round(nearestFrontage.n.distanceM), duties: nearestFrontage.a!.duties ?? [],
       } : null,
       routing: { category: category ?? null, steps: [], answeredBy: null, unit: null },
     };
@@ -122,7 +134,7 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
     async query(actor: Actor, q: { lat: number; lng: number; date?: string; category?: string }) {
       const answer = await resolve(actor.tenantId, q.lat, q.lng, q.date, q.category);
       if (actor.scope !== 'tenant') {
-        const idx = await index.get(actor.tenantId);
+        const idx = index.peek(actor.tenantId)!.index;
         const deepest = [answer.grid, answer.community, answer.street].find((r) => r !== null);
         const path = deepest ? regionPath(idx.regions, deepest.id) : null;
         if (!path || !regionInScope(actor, path)) throw new AppError(403, 'OUT_OF_SCOPE');

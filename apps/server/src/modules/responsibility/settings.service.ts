@@ -2,6 +2,7 @@ import { DEFAULT_FRONTAGE_DUTIES, DEFAULT_ROUTING, type MapSettings } from '@cc/
 import type { Actor } from '../../platform/actor.js';
 import { recordAudit, type AuditContext } from '../../platform/audit.js';
 import type { DB } from '../../platform/database.js';
+import { bumpGeoVersion } from '../geo/geo-version.js';
 
 export const DEFAULT_MAP_SETTINGS: MapSettings = {
   frontageDuties: [...DEFAULT_FRONTAGE_DUTIES],
@@ -24,6 +25,8 @@ export function createSettingsService({ db }: { db: DB }) {
         const t = await tx.selectFrom('tenant').select('settings').where('id', '=', actor.tenantId).forUpdate().executeTakeFirstOrThrow();
         const before = (t.settings as { map?: MapSettings }).map ?? DEFAULT_MAP_SETTINGS;
         await tx.updateTable('tenant').set({ settings: JSON.stringify({ ...(t.settings as object), map: next }) }).where('id', '=', actor.tenantId).execute();
+        // Radii and the routing default live with the routing index: make every instance reload them.
+        await bumpGeoVersion(tx, actor.tenantId);
         await recordAudit(tx, ctx, { action: 'settings.updated', entityType: 'tenant', entityId: actor.tenantId, before, after: next });
         return next;
       });

@@ -11,12 +11,12 @@ import { isDemoLoaded } from '../demo/demo-accounts.js';
 
 export const VERSION = '0.1.0';
 
-export function systemRoutes({ db, config }: { db: DB; config: Pick<Config, 'tileUrl'> }): FastifyPluginAsyncTypebox {
+export function systemRoutes({ db, config }: { db: DB; config: Pick<Config, 'tileUrl' | 'tileCrs'> }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/config', {
       config: { public: true },
       schema: { tags: ['system'], summary: 'Settings the web client needs before login', response: { 200: ClientConfig } },
-    }, async () => ({ demo: await isDemoLoaded(db), tileUrl: config.tileUrl, version: VERSION }));
+    }, async () => ({ demo: await isDemoLoaded(db), tileUrl: config.tileUrl, tileCrs: config.tileCrs, version: VERSION }));
 
     app.get('/dashboard', {
       config: { permission: 'dashboard.view' },

@@ -60,7 +60,7 @@ export function createUnitsService({ db }: { db: DB }) {
 
   async function assertCodeFree(ex: Executor, actor: Actor, code: string) {
     const dup = await ex.selectFrom('unit').select('id').where('tenant_id', '=', actor.tenantId).where('code', '=', code).executeTakeFirst();
-    if (dup) throw new AppError(409, 'DUPLICATE', { field: '编码/code', value: code }, [{ field: 'code', rule: 'unique', message: '' }]);
+    if (dup) throw new AppError(409, 'DUPLICATE', { field: 'code', value: code }, [{ field: 'code', rule: 'unique', message: '' }]);
   }
 
   return {

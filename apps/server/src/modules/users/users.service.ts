@@ -89,11 +89,11 @@ export function createUsersService({ db, clock }: { db: DB; clock: Clock }) {
   async function assertUnique(ex: Executor, username: string | null, mobile: string | null | undefined, exceptId?: number) {
     if (username) {
       const dup = await ex.selectFrom('app_user').select('id').where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
-      if (dup && dup.id !== exceptId) throw new AppError(409, 'DUPLICATE', { field: '用户名/username', value: username }, [{ field: 'username', rule: 'unique', message: '' }]);
+      if (dup && dup.id !== exceptId) throw new AppError(409, 'DUPLICATE', { field: 'username', value: username }, [{ field: 'username', rule: 'unique', message: '' }]);
     }
     if (mobile) {
       const dup = await ex.selectFrom('app_user').select('id').where('mobile', '=', mobile).executeTakeFirst();
-      if (dup && dup.id !== exceptId) throw new AppError(409, 'DUPLICATE', { field: '手机号/mobile', value: mobile }, [{ field: 'mobile', rule: 'unique', message: '' }]);
+      if (dup && dup.id !== exceptId) throw new AppError(409, 'DUPLICATE', { field: 'mobile', value: mobile }, [{ field: 'mobile', rule: 'unique', message: '' }]);
     }
   }
 
