@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ERROR_MESSAGES, type AssignmentView, type MapSettings } from '@cc/domain';
+import { demoAccounts, launchBrowser, loginThroughForm, newContext, shot, type DemoAccount } from './support/browser';
+import { apiGet, centreOf, openMap, screenPoint, type RegionFeature } from './support/map';
+
+let browser: Browser;
+let accounts: DemoAccount[];
+const account = (username: string) => accounts.find((a) => a.username === username)!;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  accounts = await demoAccounts();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('responsibility map', () => {
+  let westGridCentre: [number, number];
+  let view: MapSettings['mapCenter'];
+
+  it('the office clicks a grid and sees its grid, community and cover leader, today and on a past day', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const office = account('office');
+    await loginThroughForm(page, office.username, office.password);
+    await page.getByTestId('main-menu').waitFor();
+
+    // Where things are, from the API the map itself draws.
+    view = (await apiGet<MapSettings>(page, '/settings/map')).mapCenter;
+    const communities = (await apiGet<{ features: RegionFeature[] }>(page, '/regions/geojson?level=community')).features;
+    const grids = (await apiGet<{ features: RegionFeature[] }>(page, '/regions/geojson?level=grid')).features;
+    const dongguan = communities.find((c) => c.properties.name === '东关社区')!;
+    const xiguan = communities.find((c) => c.properties.name === '西关社区')!;
+    const grid = grids.find((g) => g.properties.parentId === dongguan.id)!;
+    westGridCentre = centreOf(grids.find((g) => g.properties.parentId === xiguan.id)!);
+    const history = await apiGet<{ items: AssignmentView[] }>(page, `/assignments/history?targetType=region&targetId=${dongguan.id}`);
+    const covers = history.items.filter((a) => a.kind === 'community_cover');
+    const current = covers.find((a) => a.validTo === null)!.responsiblePerson!.name;
+    const inMarch = covers.find((a) => a.validFrom <= '2024-03-12' && a.validTo !== null && a.validTo >= '2024-03-12')!.responsiblePerson!.name;
+    expect(current).not.toBe(inMarch);
+
+    await page.getByRole('menuitem', { name: '责任地图' }).click();
+    await page.waitForURL('**/map');
+    await openMap(page);
+    expect(await page.getByTestId('map-no-basemap').innerText()).toContain('未配置底图');
+
+    // Click the centre of one of 东关社区's grids.
+    const at = await screenPoint(page, view, centreOf(grid));
+    await page.mouse.click(at.x, at.y);
+    const panel = page.getByTestId('map-panel');
+    await panel.getByTestId('panel-routing').waitFor();
+    expect(await panel.getByTestId('panel-grid').innerText()).toContain(grid.properties.name);
+    expect(await panel.getByTestId('panel-community').innerText()).toContain('东关社区');
+    expect(await panel.getByTestId('panel-street').innerText()).toContain('城关镇');
+    expect(await panel.getByTestId('panel-leaders').innerText()).toContain(current);
+    expect(await panel.getByTestId('panel-routing').innerText()).toMatch(/案件将交办至：.+（依据：.+）/);
+    await shot(page, 'map-click', { fullPage: false });
+
+    // Who covered 东关社区 on 12 March 2024? Its cover changed hands on 1 April 2024.
+    const date = page.locator('#map-date');
+    await date.click();
+    await date.fill('2024-03-12');
+    await date.press('Enter');
+    await expect.poll(() => panel.getByTestId('panel-leaders').innerText()).toContain(inMarch);
+    expect(await panel.getByTestId('panel-leaders').innerText()).not.toContain(current);
+    expect(await panel.innerText()).toContain('2024-03-12');
+    await shot(page, 'map-history', { fullPage: false });
+
+    // The layer switcher names every layer.
+    const layers = await page.locator('.leaflet-control-layers-overlays label').allInnerTexts();
+    expect(layers.map((s) => s.trim())).toEqual(['街道边界', '社区边界', '网格边界', '责任区', '包保路段', '沿街商户']);
+    await ctx.close();
+  });
+
+  it('a community user clicking inside another community is told it is outside their area', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const community = account('community');
+    await loginThroughForm(page, community.username, community.password);
+    await page.getByTestId('main-menu').waitFor();
+    await openMap(page);
+
+    const at = await screenPoint(page, view, westGridCentre);
+    await page.mouse.click(at.x, at.y);
+    const refused = page.getByTestId('map-out-of-scope');
+    await refused.waitFor();
+    expect(await refused.innerText()).toContain(ERROR_MESSAGES.OUT_OF_SCOPE['zh-CN']);
+    expect(await refused.innerText()).toContain('超出管辖范围');
+    await shot(page, 'map-out-of-scope', { fullPage: false });
+    await ctx.close();
+  });
+
+  it('works on a phone in English: the answer opens in a drawer', async () => {
+    const ctx = await newContext(browser, { lang: 'en', viewport: { width: 360, height: 740 } });
+    const page = await ctx.newPage();
+    const office = account('office');
+    await loginThroughForm(page, office.username, office.password);
+    await page.getByTestId('open-menu').waitFor();
+    await openMap(page);
+    const box = (await page.getByTestId('map-canvas').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 3);
+    const panel = page.getByTestId('map-panel');
+    await panel.getByTestId('panel-routing').waitFor();
+    expect(await panel.innerText()).toContain('Responsible here');
+    await shot(page, 'map-phone-en', { fullPage: false });
+    await ctx.close();
+  });
+});

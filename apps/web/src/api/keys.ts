@@ -1,0 +1,27 @@
+/** React Query keys, in one place so mutations invalidate exactly what they change. */
+export const qk = {
+  config: ['config'] as const,
+  demoAccounts: ['auth', 'demo-accounts'] as const,
+  dashboard: ['dashboard'] as const,
+  roles: ['roles'] as const,
+  regions: ['regions'] as const,
+  units: ['units'] as const,
+  unit: (id: number) => ['units', 'one', id] as const,
+  users: ['users'] as const,
+  audit: ['audit'] as const,
+  tokens: ['tokens'] as const,
+  mapSettings: ['settings', 'map'] as const,
+  routingRules: ['settings', 'routing-rules'] as const,
+  /** Boundaries (GeoJSON), segments and zones: everything a geometry change touches. */
+  geo: ['geo'] as const,
+  regionGeo: (level: string | undefined) => ['geo', 'regions', level ?? 'all'] as const,
+  segments: ['geo', 'segments'] as const,
+  zones: ['geo', 'zones'] as const,
+  responsibility: ['responsibility'] as const,
+  people: ['people'] as const,
+  person: (id: number) => ['people', 'one', id] as const,
+  assignments: ['assignments'] as const,
+  frontage: ['frontage'] as const,
+  frontageOne: (id: number) => ['frontage', 'one', id] as const,
+  frontageChecks: (id: number) => ['frontage', 'checks', id] as const,
+};

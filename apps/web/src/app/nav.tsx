@@ -1,0 +1,140 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BankOutlined,
+  ContactsOutlined,
+  DashboardOutlined,
+  EnvironmentOutlined,
+  FileProtectOutlined,
+  ImportOutlined,
+  NodeIndexOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { Permission } from '@cc/domain';
+import type zhCN from '../i18n/zh-CN';
+
+type MenuKey = keyof (typeof zhCN)['menu'];
+
+/**
+ * The main menu and its routes, as data: one entry per page. A later feature (责任地图, 案件, 督查,
+ * 考评 …) adds one entry here and its page file; the menu, the route and the permission guard follow.
+ */
+export interface NavEntry {
+  key: MenuKey;
+  /** Route path, relative to the protected root. */
+  path: string;
+  icon: ComponentType;
+  /** The permission that shows the entry (a list: any one of them); null = every signed-in user. */
+  permission: Permission | readonly Permission[] | null;
+  page: LazyExoticComponent<ComponentType>;
+}
+
+export const NAV: readonly NavEntry[] = [
+  {
+    key: 'dashboard',
+    path: 'dashboard',
+    icon: DashboardOutlined,
+    permission: 'dashboard.view',
+    page: lazy(() => import('../pages/DashboardPage')),
+  },
+  {
+    key: 'map',
+    path: 'map',
+    icon: EnvironmentOutlined,
+    permission: 'map.read',
+    page: lazy(() => import('../pages/MapPage')),
+  },
+  {
+    key: 'regions',
+    path: 'regions',
+    icon: ApartmentOutlined,
+    permission: 'region.read',
+    page: lazy(() => import('../pages/RegionsPage')),
+  },
+  {
+    key: 'units',
+    path: 'units',
+    icon: BankOutlined,
+    permission: 'unit.read',
+    page: lazy(() => import('../pages/UnitsPage')),
+  },
+  {
+    key: 'people',
+    path: 'people',
+    icon: ContactsOutlined,
+    permission: 'person.read',
+    page: lazy(() => import('../pages/PeoplePage')),
+  },
+  {
+    key: 'assignments',
+    path: 'assignments',
+    icon: ScheduleOutlined,
+    permission: 'assignment.read',
+    page: lazy(() => import('../pages/AssignmentsPage')),
+  },
+  {
+    key: 'segments',
+    path: 'segments',
+    icon: NodeIndexOutlined,
+    permission: 'map.read',
+    page: lazy(() => import('../pages/SegmentsPage')),
+  },
+  {
+    key: 'frontage',
+    path: 'frontage',
+    icon: FileProtectOutlined,
+    permission: 'frontage.read',
+    page: lazy(() => import('../pages/FrontagePage')),
+  },
+  {
+    key: 'imports',
+    path: 'imports',
+    icon: ImportOutlined,
+    permission: ['region.write', 'unit.write', 'person.write', 'map.write', 'frontage.write', 'assignment.write'],
+    page: lazy(() => import('../pages/ImportsPage')),
+  },
+  {
+    key: 'users',
+    path: 'users',
+    icon: TeamOutlined,
+    permission: 'user.read',
+    page: lazy(() => import('../pages/UsersPage')),
+  },
+  {
+    key: 'audit',
+    path: 'audit',
+    icon: AuditOutlined,
+    permission: 'audit.read',
+    page: lazy(() => import('../pages/AuditPage')),
+  },
+  {
+    key: 'settings',
+    path: 'settings',
+    icon: SettingOutlined,
+    permission: 'settings.manage',
+    page: lazy(() => import('../pages/SettingsPage')),
+  },
+  {
+    key: 'profile',
+    path: 'profile',
+    icon: UserOutlined,
+    permission: null,
+    page: lazy(() => import('../pages/ProfilePage')),
+  },
+];
+
+/** Whether permissions allow an entry's `permission` (null = anyone; a list = any one of them). */
+export function allows(permission: NavEntry['permission'], has: (p: Permission) => boolean): boolean {
+  if (permission === null) return true;
+  return typeof permission === 'string' ? has(permission) : permission.some(has);
+}
+
+/** The entries a user with these permissions sees, in menu order. */
+export function visibleNav(permissions: readonly string[]): NavEntry[] {
+  const has = new Set<string>(permissions);
+  return NAV.filter((e) => allows(e.permission, (p) => has.has(p)));
+}
