@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatMessage, pickLocale, type ErrorCode, type Locale } from '@cc/domain';
+import { ERROR_MESSAGES, formatMessage, pickLocale, type ErrorCode, type Locale } from '@cc/domain';
 import { localizeValidation } from './validation.js';
 
 /** An expected failure: a status, a code from the shared catalogue, and parameters for its message. */
@@ -37,8 +37,13 @@ export function registerErrorHandling(app: FastifyInstance, opts: { spaIndex: bo
     if (err instanceof AppError) {
       const message = formatMessage(err.code, locale, err.params);
       // Field problems raised by services carry the error's own message unless they have one.
+      // Field or row problems carry their own message, or a `problem` code (with `params`) to
+      // render in the caller's language, or else take the error's message.
       const details = Array.isArray(err.details)
-        ? err.details.map((d: { message?: string }) => ({ ...d, message: d.message || message }))
+        ? err.details.map((d: { message?: string; problem?: string; params?: Record<string, string> }) => ({
+            ...d,
+            message: d.message || (d.problem && d.problem in ERROR_MESSAGES ? formatMessage(d.problem as ErrorCode, locale, d.params) : message),
+          }))
         : err.details;
       return send(reply, locale, err.status, err.code, err.params, details);
     }

@@ -54,6 +54,10 @@ export const ERROR_MESSAGES = {
   GEOMETRY_RING_TOO_SHORT: { 'zh-CN': '多边形边界至少需要 4 个坐标点', en: 'A polygon ring needs at least 4 positions' },
   GEOMETRY_SELF_INTERSECTION: { 'zh-CN': '多边形边界自相交', en: 'A polygon ring intersects itself' },
   GEOMETRY_TOO_FEW_POINTS: { 'zh-CN': '线至少需要 2 个坐标点', en: 'A line needs at least 2 positions' },
+  IMPORT_GEOJSON_INVALID: { 'zh-CN': 'GeoJSON 中有 {count} 处问题，未导入任何边界', en: '{count} problems in the GeoJSON; no boundary was imported' },
+  IMPORT_GEOJSON_NO_CODE: { 'zh-CN': '要素缺少区划编码（properties.code）', en: 'The feature has no region code (properties.code)' },
+  IMPORT_GEOJSON_DUPLICATE: { 'zh-CN': '同一区划编码在文件中出现多次', en: 'The same region code appears more than once' },
+  IMPORT_GEOJSON_UNKNOWN_CODE: { 'zh-CN': '系统中没有该区划编码', en: 'No region has this code' },
   GRID_OUTSIDE_COMMUNITY: { 'zh-CN': '网格超出了所属{level}“{parent}”的范围', en: 'The area lies outside its parent {level} "{parent}"' },
   ASSIGNMENT_OVERLAP: {
     'zh-CN': '与已有的责任安排（{party}，{from} 至 {to}）时间重叠',

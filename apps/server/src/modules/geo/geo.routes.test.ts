@@ -85,3 +85,39 @@ describe('settings', () => {
     await as.office!.request({ method: 'PUT', url: '/api/v1/settings/map', payload: s });
   });
 });
+
+describe('bulk boundary import (GeoJSON)', () => {
+  const square = (x: number, y: number, d: number) => ({ type: 'Polygon', coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]] });
+  it('reports every bad feature and imports nothing, then imports all of a good file', async () => {
+    const grids = (await as.office!.request({ method: 'GET', url: '/api/v1/regions/geojson?level=grid' })).json().features;
+    const g = grids[0];
+    const ring = g.geometry.coordinates[0];
+    const [x0, y0] = ring[0];
+    const inside = square(x0 + 0.0001, y0 + 0.0001, 0.0005);
+    const bad = await as.office!.request({ method: 'POST', url: '/api/v1/regions/geojson', payload: { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { code: g.properties.code }, geometry: inside },
+      { type: 'Feature', properties: { code: 'NO-SUCH' }, geometry: inside },
+      { type: 'Feature', properties: { 编码: grids[1].properties.code }, geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x0 + 1, y0], [x0 + 1, y0 + 1]]] } },
+      { type: 'Feature', properties: {}, geometry: inside },
+      { type: 'Feature', properties: { code: grids[2].properties.code }, geometry: square(100, 30, 0.01) },
+    ] } });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.code).toBe('IMPORT_GEOJSON_INVALID');
+    expect(bad.json().error.details.map((d: { feature: number; problem: string; message: string }) => [d.feature, d.problem, d.message])).toEqual([
+      [2, 'IMPORT_GEOJSON_UNKNOWN_CODE', '系统中没有该区划编码'],
+      [3, 'GEOMETRY_RING_TOO_SHORT', '多边形边界至少需要 4 个坐标点'],
+      [4, 'IMPORT_GEOJSON_NO_CODE', '要素缺少区划编码（properties.code）'],
+      [5, 'GRID_OUTSIDE_COMMUNITY', expect.stringMatching(/^网格超出了所属社区\/村“.+”的范围$/)],
+    ]);
+    const unchanged = (await as.office!.request({ method: 'GET', url: '/api/v1/regions/geojson?level=grid' })).json().features[0];
+    expect(unchanged.geometry).toEqual(g.geometry);
+
+    const ok = await as.office!.request({ method: 'POST', url: '/api/v1/regions/geojson', payload: { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { code: g.properties.code }, geometry: inside },
+    ] } });
+    expect(ok.json()).toEqual({ updated: 1 });
+    const after = (await as.office!.request({ method: 'GET', url: `/api/v1/responsibility?lng=${x0 + 0.0003}&lat=${y0 + 0.0003}` })).json();
+    expect(after.grid.code).toBe(g.properties.code);
+    expect((await as.community!.request({ method: 'POST', url: '/api/v1/regions/geojson', payload: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: g.properties.code }, geometry: inside }] } })).statusCode).toBe(403);
+  });
+});

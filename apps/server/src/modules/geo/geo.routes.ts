@@ -15,6 +15,24 @@ export function geoRoutes(geo: GeoService): FastifyPluginAsyncTypebox {
       schema: { tags: ['map'], summary: 'Region boundaries within the caller’s scope as GeoJSON (WGS-84)', querystring: Type.Object({ level: Type.Optional(RegionLevelSchema) }, { additionalProperties: false }), response: { 200: FeatureCollection, ...errors } },
     }, (request) => geo.regionFeatures(requireActor(request.actor), request.query.level));
 
+    app.post('/regions/geojson', {
+      config: { permission: 'map.write' },
+      bodyLimit: 50 * 1024 * 1024,
+      schema: {
+        tags: ['map'],
+        summary: 'Import boundaries for many regions from a GeoJSON FeatureCollection (properties.code = region code); all or none',
+        body: Type.Object({
+          type: Type.Literal('FeatureCollection'),
+          features: Type.Array(Type.Object({
+            type: Type.Literal('Feature'),
+            properties: Type.Union([Type.Record(Type.String(), Type.Any()), Type.Null()]),
+            geometry: Type.Any(),
+          }), { minItems: 1, maxItems: 100_000 }),
+        }),
+        response: { 200: Type.Object({ updated: Type.Integer() }), ...errors },
+      },
+    }, (request) => geo.importBoundaries(requireActor(request.actor), request.body, auditContextOf(request)));
+
     app.put('/regions/:id/geometry', {
       config: { permission: 'map.write' },
       schema: { tags: ['map'], summary: 'Set or clear a region’s boundary (a grid must lie inside its community)', params: IdParams, body: RegionGeometryBody, response: { 200: Type.Object({ id: Type.Integer(), version: Type.Integer() }), ...errors } },

@@ -53,7 +53,7 @@ export async function assertInsideParent(ex: Executor, tenantId: number, region:
   }
 }
 
-export async function setRegionGeometry(ex: Executor, tenantId: number, region: RegionRow, g: AreaGeometry | null): Promise<void> {
+export async function setRegionGeometry(ex: Executor, tenantId: number, region: { id: number }, g: AreaGeometry | null): Promise<void> {
   await ex.updateTable('region')
     .set((eb) => ({
       geometry: g ? JSON.stringify(g) : null,
@@ -153,6 +153,54 @@ export function createGeoService({ db }: { db: DB }) {
         await recordAudit(tx, ctx, { action: 'region.geometry_set', entityType: 'region', entityId: id, after: { hasGeometry: g !== null, bbox: g ? bboxColumns(g) : null } });
       });
       return { id, version: version + 1 };
+    },
+
+    /**
+     * Boundaries for many regions at once from a FeatureCollection whose features carry the
+     * region's code (properties.code or 编码). All features are checked first — geometry, known code,
+     * scope, inside the parent (the parent's boundary from the same file counts) — then all are set
+     * in one transaction, or none.
+     */
+    async importBoundaries(actor: Actor, fc: { features: { properties?: Record<string, unknown> | null; geometry?: unknown }[] }, ctx: AuditContext) {
+      const regions = await db.selectFrom('region').select(['id', 'parent_id', 'level', 'code', 'name', 'path', 'version', 'geometry'])
+        .where('tenant_id', '=', actor.tenantId).execute();
+      const byCode = new Map(regions.map((r) => [r.code, r]));
+      const byId = new Map(regions.map((r) => [r.id, r]));
+      const problems: { feature: number; code: string | null; problem: string; params?: Record<string, string> }[] = [];
+      const accepted = new Map<number, AreaGeometry>();
+      const seen = new Set<string>();
+      fc.features.forEach((f, i) => {
+        const raw = f.properties?.code ?? f.properties?.['编码'];
+        const code = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : null;
+        if (!code) return problems.push({ feature: i + 1, code: null, problem: 'IMPORT_GEOJSON_NO_CODE' });
+        if (seen.has(code)) return problems.push({ feature: i + 1, code, problem: 'IMPORT_GEOJSON_DUPLICATE' });
+        seen.add(code);
+        const region = byCode.get(code);
+        if (!region) return problems.push({ feature: i + 1, code, problem: 'IMPORT_GEOJSON_UNKNOWN_CODE' });
+        if (!regionInScope(actor, region.path)) return problems.push({ feature: i + 1, code, problem: 'OUT_OF_SCOPE' });
+        const p = checkArea(f.geometry);
+        if (p) return problems.push({ feature: i + 1, code, problem: `GEOMETRY_${p}` });
+        accepted.set(region.id, f.geometry as AreaGeometry);
+      });
+      // Inside the parent: against the parent's new boundary from this file, else its stored one.
+      for (const [id, g] of accepted) {
+        const region = byId.get(id)!;
+        const parent = region.parent_id ? byId.get(region.parent_id) : undefined;
+        const parentGeometry = parent ? (accepted.get(parent.id) ?? (parent.geometry as AreaGeometry | null)) : null;
+        if (parent && parentGeometry && !areaWithin(g, parentGeometry)) {
+          const i = fc.features.findIndex((f) => String(f.properties?.code ?? f.properties?.['编码'] ?? '').trim() === region.code);
+          problems.push({ feature: i + 1, code: region.code, problem: 'GRID_OUTSIDE_COMMUNITY', params: { parent: parent.name, level: parent.level } });
+        }
+      }
+      if (problems.length) {
+        throw new AppError(422, 'IMPORT_GEOJSON_INVALID', { count: problems.length }, problems.sort((a, b) => a.feature - b.feature));
+      }
+      await db.transaction().execute(async (tx) => {
+        for (const [id, g] of accepted) await setRegionGeometry(tx, actor.tenantId, byId.get(id)!, g);
+        await bumpGeoVersion(tx, actor.tenantId);
+        await recordAudit(tx, ctx, { action: 'region.boundaries_imported', entityType: 'region', entityId: null, after: { count: accepted.size } });
+      });
+      return { updated: accepted.size };
     },
 
     async listSegments(actor: Actor, f: { q?: string; regionId?: number }) {
