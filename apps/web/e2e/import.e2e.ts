@@ -223,7 +223,7 @@ describe('Excel import (数据导入)', () => {
     await page.getByTestId('import-problems').waitFor();
     expect(await page.getByTestId('import-summary').innerText()).toMatch(/^共 1 行，发现 \d+ 处问题，未导入任何数据$/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-    await shot(page, 'import-phone-errors');
+    await shot(page, 'import-phone-errors', { fullPage: false });
     await page.getByTestId('import-reupload').click();
 
     await page.getByTestId('import-back').click();

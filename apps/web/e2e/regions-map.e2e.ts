@@ -47,7 +47,8 @@ describe('region boundaries (区划网格 → 设置边界)', () => {
     await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
     const help = form.locator('#geometry_help');
     await help.waitFor();
-    expect(await help.innerText()).toContain('东关社区');
+    // The field shows its hint until the server's answer replaces it.
+    await expect.poll(() => help.innerText()).toContain('东关社区');
     expect(await help.innerText()).toContain('超出');
     await shot(page, 'region-boundary-outside', { fullPage: false });
     await ctx.close();

@@ -729,6 +729,7 @@ const en: Resources = {
     value: 'Content',
     problem: 'Problem',
     wholeRow: 'Whole row',
+    headerRow: 'Header',
     downloadReport: 'Download error report',
     reportFile: '{{kind}}-errors.csv',
     reupload: 'Fix and upload again',

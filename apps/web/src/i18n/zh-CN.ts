@@ -724,6 +724,7 @@ const zhCN = {
     value: '内容',
     problem: '问题',
     wholeRow: '整行',
+    headerRow: '表头',
     downloadReport: '下载错误报告',
     reportFile: '{{kind}}-错误报告.csv',
     reupload: '修改后重新上传',

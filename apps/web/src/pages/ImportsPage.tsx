@@ -247,8 +247,8 @@ function ProblemsView({
         <div data-testid="problem-compact">
           <Space size={[6, 4]} wrap>
             <Typography.Text strong>{t('imports.rowN', { row: p.row })}</Typography.Text>
-            {p.column ? <Tag>{p.column}</Tag> : <Typography.Text type="secondary">{t('imports.wholeRow')}</Typography.Text>}
-            {p.value && <Typography.Text code>{p.value}</Typography.Text>}
+            {p.column ? <Tag>{p.column}</Tag> : <Typography.Text type="secondary">{p.row === 1 ? t('imports.headerRow') : t('imports.wholeRow')}</Typography.Text>}
+            {p.value && <Typography.Text type="danger">{p.value}</Typography.Text>}
           </Space>
           <div style={{ marginTop: 4 }}>{p.message}</div>
         </div>
@@ -261,13 +261,14 @@ function ProblemsView({
       title: t('imports.column'),
       dataIndex: 'column',
       width: 130,
-      render: (c: string | null) => (c ? <Tag>{c}</Tag> : <Typography.Text type="secondary">{t('imports.wholeRow')}</Typography.Text>),
+      render: (c: string | null, p) =>
+        c ? <Tag>{c}</Tag> : <Typography.Text type="secondary">{p.row === 1 ? t('imports.headerRow') : t('imports.wholeRow')}</Typography.Text>,
     },
     {
       title: t('imports.value'),
       dataIndex: 'value',
       width: 160,
-      render: (v: string | null) => (v ? <Typography.Text code>{v}</Typography.Text> : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>),
+      render: (v: string | null) => (v ? <Typography.Text type="danger">{v}</Typography.Text> : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>),
     },
     { title: t('imports.problem'), dataIndex: 'message', render: (m: string) => <span data-testid="problem-message">{m}</span> },
   ];
