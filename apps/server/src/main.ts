@@ -39,6 +39,7 @@ async function main(): Promise<void> {
         log: (line) => {
           if (/FATAL|PANIC|ERROR/.test(line)) say(`[postgres] ${line}`);
         },
+        notice: say,
       });
       url = embedded.url;
     }

@@ -98,6 +98,7 @@ describe('kill -9 and start again', () => {
     const body = (await list.json()) as { items: { name: string }[] };
     expect(body.items.map((u) => u.name)).toEqual(['断电前建的局']);
     expect(alive(orphan!)).toBe(false);
+    expect(second.output()).toContain(`Found PostgreSQL (pid ${orphan}) still running`);
     const demoUnits = await fetch(`${second.base}/api/v1/dashboard`, { headers: { cookie: s2.cookie } });
     expect(((await demoUnits.json()) as { units: number }).units).toBeGreaterThan(40); // the demo city was not loaded twice
 

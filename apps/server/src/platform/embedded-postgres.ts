@@ -14,7 +14,10 @@ export interface EmbeddedPostgresOptions {
   /** Folder for the cluster; created on first start. */
   dir: string;
   database: string;
+  /** PostgreSQL's own output. */
   log: (msg: string) => void;
+  /** What this manager did that an operator should know (recovering from a crash, first initdb). */
+  notice?: (msg: string) => void;
   /** Test clusters trade durability for speed. */
   ephemeral?: boolean;
 }
@@ -49,12 +52,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   const password = await readOrCreatePassword(path.join(dir, 'password'));
 
-  await recoverFromCrash(pgdata, opts.log);
+  const notice = opts.notice ?? opts.log;
+  await recoverFromCrash(pgdata, notice);
 
   if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
     // A folder without PG_VERSION is an initdb that died half-way: it holds no data, start over.
     await fs.rm(pgdata, { recursive: true, force: true });
-    await initCluster(initdb, pgdata, password, owner, opts.log);
+    await initCluster(initdb, pgdata, password, owner, notice);
   }
 
   const port = await freePort();
