@@ -27,6 +27,7 @@ import { childLevelOf, CODE_PATTERN, type Locale, type RegionLevel, type RegionV
 import { useRegionMutations, useRegions } from '../api/org';
 import { useAuth } from '../app/auth';
 import { ImportExportButtons } from '../components/ImportExportButtons';
+import { BoundaryImport } from '../components/BoundaryImport';
 import { PageHeader } from '../components/PageHeader';
 import { RegionMapCard } from '../components/RegionMapCard';
 import { QueryError } from '../components/QueryError';
@@ -177,6 +178,7 @@ export default function RegionsPage() {
         extra={
           <>
             <ImportExportButtons kind="regions" />
+            {can('map.write') && <BoundaryImport />}
             {canCreate && (
               <Button type="primary" icon={<PlusOutlined />} onClick={() => openCreate(null)} data-testid="region-create-root">
                 {t('regions.newRoot')}

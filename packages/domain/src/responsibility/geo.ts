@@ -77,8 +77,23 @@ export function ringSelfIntersects(ring: Position[]): boolean {
   return false;
 }
 
-/** Ray casting; points on the boundary count as inside. Holes (rings after the first) exclude. */
+/** Is p on the segment a–b (within a tolerance of about a millimetre)? */
+function onEdge(p: Position, a: Position, b: Position): boolean {
+  const EPS = 1e-11;
+  const cross = (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
+  if (Math.abs(cross) > EPS) return false;
+  return p[0] >= Math.min(a[0], b[0]) - 1e-12 && p[0] <= Math.max(a[0], b[0]) + 1e-12
+    && p[1] >= Math.min(a[1], b[1]) - 1e-12 && p[1] <= Math.max(a[1], b[1]) + 1e-12;
+}
+
+/**
+ * Ray casting, with points on the outer boundary counted as inside (a grid shares edges with its
+ * community; plain ray casting would put half of those shared vertices outside). Holes (rings
+ * after the first) exclude their interior, not their edges.
+ */
 export function pointInPolygon(p: Position, polygon: Position[][]): boolean {
+  const outer = polygon[0]!;
+  for (let i = 0; i < outer.length - 1; i++) if (onEdge(p, outer[i]!, outer[i + 1]!)) return true;
   const inRing = (ring: Position[]) => {
     let inside = false;
     for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
@@ -88,8 +103,8 @@ export function pointInPolygon(p: Position, polygon: Position[][]): boolean {
     }
     return inside;
   };
-  if (!inRing(polygon[0]!)) return false;
-  return !polygon.slice(1).some(inRing);
+  if (!inRing(outer)) return false;
+  return !polygon.slice(1).some((hole) => inRing(hole) && !hole.some((_, i) => i < hole.length - 1 && onEdge(p, hole[i]!, hole[i + 1]!)));
 }
 
 export function pointInArea(p: Position, g: AreaGeometry): boolean {
