@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SESSION_IDLE_MINUTES } from '@cc/domain';
 
 /** Runtime configuration, read once from the environment and validated. */
 export interface Config {
@@ -92,7 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: env.WEB_DIST === '' ? null : path.resolve(repoRoot, env.WEB_DIST ?? webDistDefault),
     tileUrl: env.TILE_URL?.trim() ?? '',
     tileCrs: oneOf('TILE_CRS', ['wgs84', 'gcj02'] as const, 'wgs84'),
-    sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+    sessionIdleMinutes: int('SESSION_IDLE_MINUTES', SESSION_IDLE_MINUTES, 1, 24 * 60),
     pgPoolSize: int('PG_POOL_SIZE', 10, 1, 200),
     loginRateLimit: int('LOGIN_RATE_LIMIT', 30, 1, 100_000),
   };

@@ -16,7 +16,6 @@ import {
   Select,
   Skeleton,
   Space,
-  Table,
   Tabs,
   Tag,
   Timeline,
@@ -34,6 +33,7 @@ import { useSegments, useZones } from '../api/map';
 import { useRegions } from '../api/org';
 import { ImportExportButtons } from '../components/ImportExportButtons';
 import { PageHeader } from '../components/PageHeader';
+import { PagedTable } from '../components/PagedTable';
 import { PersonSelect } from '../components/PersonSelect';
 import { QueryError } from '../components/QueryError';
 import { UnitSelect } from '../components/UnitSelect';
@@ -521,29 +521,14 @@ export default function AssignmentsPage() {
             onChange={(v) => setQuery({ targetId: v })}
           />
         </div>
-        {list.isError ? (
-          <QueryError error={list.error} onRetry={() => void list.refetch()} />
-        ) : (
-          <Table<AssignmentView>
-            rowKey="id"
-            size={screens.md === false ? 'small' : 'middle'}
-            columns={columns}
-            dataSource={list.data?.items ?? []}
-            loading={list.isFetching}
-            locale={{ emptyText: t('assignments.empty') }}
-            scroll={{ x: 'max-content' }}
-            data-testid="assignments-table"
-            pagination={{
-              current: list.data?.page ?? query.page,
-              pageSize: list.data?.pageSize ?? query.pageSize,
-              total: list.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              size: screens.md ? 'middle' : 'small',
-              onChange: (page, pageSize) => setQuery({ page, pageSize }, false),
-            }}
-          />
-        )}
+        <PagedTable<AssignmentView>
+          result={list}
+          query={query}
+          onPage={(page, pageSize) => setQuery({ page, pageSize }, false)}
+          columns={columns}
+          empty={t('assignments.empty')}
+          testId="assignments-table"
+        />
       </Card>
 
       <Drawer

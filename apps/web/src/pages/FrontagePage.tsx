@@ -54,6 +54,7 @@ import { useMapSettings } from '../api/map';
 import { useAuth } from '../app/auth';
 import { ImportExportButtons } from '../components/ImportExportButtons';
 import { PageHeader } from '../components/PageHeader';
+import { PagedTable } from '../components/PagedTable';
 import { QueryError } from '../components/QueryError';
 import { RegionTreeSelect } from '../components/RegionTreeSelect';
 import { ScanUpload } from '../components/ScanUpload';
@@ -862,29 +863,14 @@ export default function FrontagePage() {
             <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>
           )}
         </div>
-        {list.isError ? (
-          <QueryError error={list.error} onRetry={() => void list.refetch()} />
-        ) : (
-          <Table<FrontageContractView>
-            rowKey="id"
-            size={screens.md === false ? 'small' : 'middle'}
-            columns={columns}
-            dataSource={list.data?.items ?? []}
-            loading={list.isFetching}
-            locale={{ emptyText: <Empty image={<FileProtectOutlined style={{ fontSize: 40, color: '#bfbfbf' }} />} description={t('frontage.empty')} /> }}
-            scroll={{ x: 'max-content' }}
-            data-testid="frontage-table"
-            pagination={{
-              current: list.data?.page ?? query.page,
-              pageSize: list.data?.pageSize ?? query.pageSize,
-              total: list.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              size: screens.md ? 'middle' : 'small',
-              onChange: (page, pageSize) => setQuery({ page, pageSize }, false),
-            }}
-          />
-        )}
+        <PagedTable<FrontageContractView>
+          result={list}
+          query={query}
+          onPage={(page, pageSize) => setQuery({ page, pageSize }, false)}
+          columns={columns}
+          empty={<Empty image={<FileProtectOutlined style={{ fontSize: 40, color: '#bfbfbf' }} />} description={t('frontage.empty')} />}
+          testId="frontage-table"
+        />
       </Card>
 
       <ContractDrawer id={detailId} onClose={() => setQuery({ id: null }, false)} />

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { App, Button, Card, Drawer, Form, Grid, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Drawer, Form, Grid, Input, Popconfirm, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import { PHONE_PATTERN, type PersonView } from '@cc/domain';
 import { usePersonMutations, usePeople, type PersonQuery } from '../api/people';
 import { ImportExportButtons } from '../components/ImportExportButtons';
 import { PageHeader } from '../components/PageHeader';
-import { QueryError } from '../components/QueryError';
+import { PagedTable } from '../components/PagedTable';
 import { UnitSelect } from '../components/UnitSelect';
 import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
@@ -181,29 +181,14 @@ export default function PeoplePage() {
           />
           {(query.q || query.unitId) && <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>}
         </div>
-        {people.isError ? (
-          <QueryError error={people.error} onRetry={() => void people.refetch()} />
-        ) : (
-          <Table<PersonView>
-            rowKey="id"
-            size={screens.md === false ? 'small' : 'middle'}
-            columns={columns}
-            dataSource={people.data?.items ?? []}
-            loading={people.isFetching}
-            locale={{ emptyText: t('people.empty') }}
-            scroll={{ x: 'max-content' }}
-            data-testid="people-table"
-            pagination={{
-              current: people.data?.page ?? query.page,
-              pageSize: people.data?.pageSize ?? query.pageSize,
-              total: people.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              size: screens.md ? 'middle' : 'small',
-              onChange: (page, pageSize) => setQuery({ page, pageSize }, false),
-            }}
-          />
-        )}
+        <PagedTable<PersonView>
+          result={people}
+          query={query}
+          onPage={(page, pageSize) => setQuery({ page, pageSize }, false)}
+          columns={columns}
+          empty={t('people.empty')}
+          testId="people-table"
+        />
       </Card>
 
       <Drawer

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { App, Button, Card, Col, Descriptions, Drawer, Form, Grid, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Col, Descriptions, Drawer, Form, Grid, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { AimOutlined, DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -9,8 +9,8 @@ import { useUnitMutations, useUnits, type UnitQuery } from '../api/org';
 import { useAuth } from '../app/auth';
 import { ImportExportButtons } from '../components/ImportExportButtons';
 import { PageHeader } from '../components/PageHeader';
+import { PagedTable } from '../components/PagedTable';
 import { RegionTreeSelect } from '../components/RegionTreeSelect';
-import { QueryError } from '../components/QueryError';
 import { PersonSelect } from '../components/PersonSelect';
 import { UnitSelect } from '../components/UnitSelect';
 import { useLanguage } from '../i18n';
@@ -343,29 +343,14 @@ export default function UnitsPage() {
             <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>
           )}
         </div>
-        {units.isError ? (
-          <QueryError error={units.error} onRetry={() => void units.refetch()} />
-        ) : (
-          <Table<UnitView>
-            rowKey="id"
-            size={screens.md === false ? 'small' : 'middle'}
-            columns={columns}
-            dataSource={units.data?.items ?? []}
-            loading={units.isFetching}
-            locale={{ emptyText: t('units.empty') }}
-            scroll={{ x: 'max-content' }}
-            data-testid="units-table"
-            pagination={{
-              current: units.data?.page ?? query.page,
-              pageSize: units.data?.pageSize ?? query.pageSize,
-              total: units.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              size: screens.md ? 'middle' : 'small',
-              onChange: (page, pageSize) => setQuery({ page, pageSize }, false),
-            }}
-          />
-        )}
+        <PagedTable<UnitView>
+          result={units}
+          query={query}
+          onPage={(page, pageSize) => setQuery({ page, pageSize }, false)}
+          columns={columns}
+          empty={t('units.empty')}
+          testId="units-table"
+        />
       </Card>
 
       <Drawer

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { App, Badge, Button, Card, Form, Grid, Input, Modal, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Badge, Button, Card, Form, Grid, Input, Modal, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { EditOutlined, KeyOutlined, PlusOutlined, StopOutlined, CheckCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -20,7 +20,7 @@ import { useUserMutations, useUsers, type UserQuery } from '../api/users';
 import { useAuth } from '../app/auth';
 import { OneTimeSecret } from '../components/OneTimeSecret';
 import { PageHeader } from '../components/PageHeader';
-import { QueryError } from '../components/QueryError';
+import { PagedTable } from '../components/PagedTable';
 import { UnitSelect } from '../components/UnitSelect';
 import { useLanguage } from '../i18n';
 import { isApiError } from '../lib/errors';
@@ -284,29 +284,14 @@ export default function UsersPage() {
             <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>
           )}
         </div>
-        {users.isError ? (
-          <QueryError error={users.error} onRetry={() => void users.refetch()} />
-        ) : (
-          <Table<UserView>
-            rowKey="id"
-            size={screens.md === false ? 'small' : 'middle'}
-            columns={columns}
-            dataSource={users.data?.items ?? []}
-            loading={users.isFetching}
-            locale={{ emptyText: t('users.empty') }}
-            scroll={{ x: 'max-content' }}
-            data-testid="users-table"
-            pagination={{
-              current: users.data?.page ?? query.page,
-              pageSize: users.data?.pageSize ?? query.pageSize,
-              total: users.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              size: screens.md ? 'middle' : 'small',
-              onChange: (page, pageSize) => setQuery({ page, pageSize }, false),
-            }}
-          />
-        )}
+        <PagedTable<UserView>
+          result={users}
+          query={query}
+          onPage={(page, pageSize) => setQuery({ page, pageSize }, false)}
+          columns={columns}
+          empty={t('users.empty')}
+          testId="users-table"
+        />
       </Card>
 
       <Modal

@@ -1,18 +1,14 @@
 import { sql } from 'kysely';
 import {
   checkPassword,
-  combineRoles,
   LOCKOUT_MAX_FAILURES,
   LOCKOUT_MINUTES,
   type Me,
-  type Permission,
-  type RoleCode,
-  type ScopeKind,
   type UnitKind,
 } from '@cc/domain';
 import type { Actor } from '../../platform/actor.js';
 import { recordAudit, type AuditContext } from '../../platform/audit.js';
-import { newSecret, sha256 } from '../../platform/auth.js';
+import { loadActor, newSecret, sha256 } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DB, Executor } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -137,35 +133,29 @@ export function createAuthService({ db, clock }: { db: DB; clock: Clock }) {
     });
   }
 
+  /** The user as the web sees them: roles, permissions and scope come from the same loadActor the auth hook uses. */
   async function me(ex: Executor, tenantId: number, userId: number): Promise<Me> {
-    const r = await sql<{
-      id: number; username: string; display_name: string; mobile: string | null; must_change_password: boolean;
-      tenant_id: number; tenant_name: string; unit_id: number; unit_name: string; unit_kind: UnitKind;
-      roles: { code: RoleCode; scope: ScopeKind; permissions: Permission[] }[] | null;
-    }>`
-      select u.id, u.username, u.display_name, u.mobile, u.must_change_password,
-             t.id as tenant_id, t.name as tenant_name, un.id as unit_id, un.name as unit_name, un.kind as unit_kind,
-             (select json_agg(json_build_object('code', ro.code, 'scope', ro.scope, 'permissions', ro.permissions) order by ro.id)
-                from user_role ur join role ro on ro.tenant_id = ur.tenant_id and ro.id = ur.role_id
-               where ur.tenant_id = u.tenant_id and ur.user_id = u.id) as roles
-        from app_user u
-        join tenant t on t.id = u.tenant_id
-        join unit un on un.tenant_id = u.tenant_id and un.id = u.unit_id
-       where u.tenant_id = ${tenantId} and u.id = ${userId}`.execute(ex);
-    const u = r.rows[0];
-    if (!u) throw new AppError(401, 'UNAUTHENTICATED');
-    const combined = combineRoles(u.roles ?? []);
+    const [actor, extra] = await Promise.all([
+      loadActor(ex, tenantId, userId),
+      ex.selectFrom('app_user as u')
+        .innerJoin('tenant as t', 't.id', 'u.tenant_id')
+        .innerJoin('unit as un', (j) => j.onRef('un.tenant_id', '=', 'u.tenant_id').onRef('un.id', '=', 'u.unit_id'))
+        .select(['u.mobile', 't.name as tenant_name', 'un.name as unit_name', 'un.kind as unit_kind'])
+        .where('u.tenant_id', '=', tenantId).where('u.id', '=', userId)
+        .executeTakeFirst(),
+    ]);
+    if (!actor || !extra) throw new AppError(401, 'UNAUTHENTICATED');
     return {
-      id: u.id,
-      username: u.username,
-      displayName: u.display_name,
-      mobile: u.mobile,
-      tenant: { id: u.tenant_id, name: u.tenant_name },
-      unit: { id: u.unit_id, name: u.unit_name, kind: u.unit_kind },
-      roles: (u.roles ?? []).map((x) => x.code),
-      permissions: combined.permissions,
-      scope: combined.scope,
-      mustChangePassword: u.must_change_password,
+      id: userId,
+      username: actor.username,
+      displayName: actor.displayName,
+      mobile: extra.mobile,
+      tenant: { id: tenantId, name: extra.tenant_name },
+      unit: { id: actor.unitId, name: extra.unit_name, kind: extra.unit_kind as UnitKind },
+      roles: actor.roles,
+      permissions: [...actor.permissions],
+      scope: actor.scope,
+      mustChangePassword: actor.mustChangePassword,
     };
   }
 
