@@ -41,6 +41,9 @@ import { createRoutingIndex } from './modules/responsibility/routing-index.js';
 import { createRoutingService } from './modules/responsibility/routing.service.js';
 import { createSettingsService } from './modules/responsibility/settings.service.js';
 import { createUsersService } from './modules/users/users.service.js';
+import { createCaseCatalog } from './modules/cases/catalog.service.js';
+import { casesRoutes } from './modules/cases/cases.routes.js';
+import { createCasesService } from './modules/cases/cases.service.js';
 
 export interface RouteEntry {
   method: string;
@@ -158,6 +161,9 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
       const routing = createRoutingService({ db, clock, index: routingIndex });
       await v1.register(responsibilityRoutes({ db, files, assignments, frontage, routing, settings }));
       await v1.register(importsModule({ db, clock, settings }));
+      const catalog = createCaseCatalog({ db });
+      const cases = createCasesService({ db, clock, catalog, routing });
+      await v1.register(casesRoutes({ db, files, cases, catalog }));
     },
     { prefix: '/api/v1' },
   );

@@ -142,3 +142,17 @@ export async function makeCity(db: DB) {
   };
   return { tenantId, regions: { county, street, commA, commB }, units: { office, streetOffice, unitA, unitB, schoolA, schoolB }, users };
 }
+
+/** A multipart body with one file part (field "file"). */
+export function multipartFile(name: string, type: string, data: Buffer) {
+  const boundary = '----cc' + randomBytes(8).toString('hex');
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`),
+    data,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** A valid 1×1 PNG. */
+export const PNG_1x1 = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');

@@ -15,3 +15,8 @@ export * from './responsibility/assignments.js';
 export * from './responsibility/geo.js';
 export * from './schemas/responsibility.js';
 export * from './schemas/imports.js';
+export * from './cases/case-workflow.js';
+export * from './cases/working-time.js';
+export * from './cases/holidays.js';
+export * from './cases/categories.js';
+export * from './schemas/cases.js';

@@ -288,6 +288,201 @@ export interface ImportJobTable {
   finished_at: Date | null;
 }
 
+export interface CaseCategoryTable {
+  tenant_id: number;
+  id: Generated<number>;
+  code: string;
+  kind: string;
+  major_code: string;
+  major_name: string;
+  name: string;
+  name_en: string;
+  registration: Generated<string>;
+  closing: Generated<string>;
+  deadline_amount: number;
+  deadline_class: string;
+  severity: Generated<number>;
+  active: Generated<boolean>;
+  sort: Generated<number>;
+  version: Generated<number>;
+}
+
+export interface HolidayCalendarTable {
+  tenant_id: number;
+  year: number;
+  holidays: Json;
+  workdays: Json;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface DocSequenceTable {
+  tenant_id: number;
+  kind: string;
+  period: string;
+  last: Generated<number>;
+}
+
+export interface CaseRecordTable {
+  tenant_id: number;
+  id: Generated<number>;
+  number: string;
+  source: string;
+  category_id: number;
+  description: string;
+  address: string | null;
+  lat: number;
+  lng: number;
+  grid_id: number | null;
+  community_id: number | null;
+  street_id: number | null;
+  region_path: string | null;
+  state: string;
+  version: Generated<number>;
+  responsible_unit_id: number | null;
+  routed_by: string | null;
+  routing: Json;
+  deadline_amount: number;
+  deadline_class: string;
+  deadline_at: Date | null;
+  time_used: Generated<number>;
+  timer_started_at: Date | null;
+  overdue_at: Date | null;
+  escalation_count: Generated<number>;
+  last_escalated_at: Date | null;
+  returned_count: Generated<number>;
+  relapse_count: Generated<number>;
+  assigned_at: Date | null;
+  submitted_at: Date | null;
+  closed_at: Date | null;
+  closed_on_time: boolean | null;
+  merged_into_id: number | null;
+  inspection_ref: string | null;
+  reported_by: number | null;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  reporter_ip_hash: string | null;
+  hidden: Generated<boolean>;
+  hidden_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CaseEventTable {
+  tenant_id: number;
+  id: Generated<number>;
+  case_id: number;
+  event: string;
+  from_state: string | null;
+  to_state: string;
+  actor_user_id: number | null;
+  actor_role: string;
+  actor_label: string | null;
+  note: string | null;
+  data: Json;
+  at: Timestamp;
+}
+
+export interface CasePhotoTable {
+  tenant_id: number;
+  id: Generated<number>;
+  case_id: number;
+  event_id: number | null;
+  stage: string;
+  file_id: number;
+  taken_at: Date | string | null;
+  lat: number | null;
+  lng: number | null;
+  uploaded_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface CaseRecheckTable {
+  tenant_id: number;
+  id: Generated<number>;
+  case_id: number;
+  closed_at: Date;
+  due_date: string;
+  state: Generated<string>;
+  checked_by: number | null;
+  checked_at: Date | null;
+  note: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CaseDocumentTable {
+  tenant_id: number;
+  id: Generated<number>;
+  case_id: number;
+  event_id: number | null;
+  kind: string;
+  year: number;
+  seq: number;
+  number_text: string;
+  unit_id: number | null;
+  deadline_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface OutboxTable {
+  tenant_id: number;
+  id: Generated<number>;
+  topic: string;
+  case_id: number | null;
+  payload: Json;
+  created_at: Timestamp;
+  dispatched_at: Date | null;
+}
+
+export interface NotificationTable {
+  tenant_id: number;
+  id: Generated<number>;
+  user_id: number;
+  outbox_id: number;
+  topic: string;
+  case_id: number | null;
+  params: Json;
+  read_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface WebhookEndpointTable {
+  tenant_id: number;
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  url: string;
+  secret: string | null;
+  topics: string[];
+  unit_ids: Generated<number[]>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface NotificationDeliveryTable {
+  tenant_id: number;
+  id: Generated<number>;
+  outbox_id: number;
+  endpoint_id: number;
+  recipient: Generated<string>;
+  state: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  sent_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface PublicUploadTable {
+  tenant_id: number;
+  token_hash: string;
+  file_id: number;
+  ip_hash: string | null;
+  claimed_by_case_id: number | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   tenant: TenantTable;
   role: RoleTable;
@@ -308,6 +503,19 @@ export interface Database {
   frontage_check: FrontageCheckTable;
   routing_rule: RoutingRuleTable;
   import_job: ImportJobTable;
+  case_category: CaseCategoryTable;
+  holiday_calendar: HolidayCalendarTable;
+  doc_sequence: DocSequenceTable;
+  case_record: CaseRecordTable;
+  case_event: CaseEventTable;
+  case_photo: CasePhotoTable;
+  case_recheck: CaseRecheckTable;
+  case_document: CaseDocumentTable;
+  outbox: OutboxTable;
+  notification: NotificationTable;
+  webhook_endpoint: WebhookEndpointTable;
+  notification_delivery: NotificationDeliveryTable;
+  public_upload: PublicUploadTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

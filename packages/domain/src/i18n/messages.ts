@@ -158,6 +158,26 @@ export const ERROR_MESSAGES = {
     en: 'Overlaps an assignment in the system ({from} to {to}), perhaps entered just now; check and import again',
   },
   IMPORT_OVERLAP_IN_FILE: { 'zh-CN': '与第 {row} 行的责任安排时间重叠', en: 'Overlaps the assignment on row {row}' },
+  CASE_OUTSIDE_CITY: { 'zh-CN': '该位置不在本市范围内（没有落在任何网格、社区或街道中）', en: 'This position is outside the city (in no grid, community or street)' },
+  CASE_UNKNOWN_CATEGORY: { 'zh-CN': '问题类别“{code}”不存在或已停用', en: 'Case category "{code}" does not exist or is inactive' },
+  CASE_DEADLINE_PAST: { 'zh-CN': '整改期限不能早于当前时间', en: 'The deadline cannot be in the past' },
+  CASE_VERSION_CONFLICT: { 'zh-CN': '该问题已被他人处理（当前状态：{state}），请刷新后查看', en: 'Someone else has acted on this case (now: {state}); reload to see it' },
+  CASE_NO_UNIT: { 'zh-CN': '没有找到该位置该类问题的责任单位，请指定责任单位', en: 'No unit answers for this place and category; choose the unit' },
+  CASE_UNIT_INVALID: { 'zh-CN': '责任单位无效：{reason}', en: 'Invalid responsible unit: {reason}' },
+  CASE_PHOTO_REQUIRED: { 'zh-CN': '{stage}需要至少一张照片', en: '{stage} needs at least one photo' },
+  CASE_PHOTO_INVALID: { 'zh-CN': '照片无效：{reason}', en: 'Invalid photo: {reason}' },
+  CASE_NOTE_REQUIRED: { 'zh-CN': '请填写{what}', en: 'Please give {what}' },
+  CASE_MERGE_INVALID: { 'zh-CN': '不能合并：{reason}', en: 'Cannot merge: {reason}' },
+  CASE_OVERRIDE_NOT_ALLOWED: { 'zh-CN': '只有创建办可以指定责任单位或整改期限', en: 'Only the campaign office may choose the unit or the deadline' },
+  CASE_SOURCE_NOT_ALLOWED: { 'zh-CN': '您不能以“{source}”来源登记问题', en: 'You may not record a case from the source "{source}"' },
+  CASE_CATEGORY_IN_USE: { 'zh-CN': '该类别已有问题记录，只能停用，不能删除', en: 'Cases use this category; deactivate it instead of deleting it' },
+  CALENDAR_DATE_OUTSIDE_YEAR: { 'zh-CN': '日期 {date} 不在 {year} 年内', en: 'The date {date} is not in {year}' },
+  CALENDAR_DATE_TWICE: { 'zh-CN': '日期 {date} 不能既是节假日又是调休工作日', en: 'The date {date} cannot be both a holiday and a working day' },
+  RECHECK_DONE: { 'zh-CN': '该回头看已完成', en: 'This re-check is already done' },
+  CITY_REQUIRED: { 'zh-CN': '请指定城市', en: 'Please name the city' },
+  PUBLIC_UPLOAD_INVALID: { 'zh-CN': '照片已失效或已使用，请重新上传', en: 'The photo upload has expired or was used; upload it again' },
+  PUBLIC_REPORT_REJECTED: { 'zh-CN': '提交未被接受，请稍后再试', en: 'The report was not accepted; try again later' },
+  PUBLIC_CASE_NOT_FOUND: { 'zh-CN': '没有找到编号为 {number} 的问题', en: 'No case with the number {number}' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
@@ -178,6 +198,12 @@ export const ENTITY_NAMES = {
   contract: { 'zh-CN': '门前责任书', en: 'Frontage contract' },
   file: { 'zh-CN': '文件', en: 'File' },
   routing_rule: { 'zh-CN': '分派规则', en: 'Routing rule' },
+  case: { 'zh-CN': '问题', en: 'Case' },
+  category: { 'zh-CN': '问题类别', en: 'Case category' },
+  recheck: { 'zh-CN': '回头看', en: 'Re-check' },
+  document: { 'zh-CN': '文书', en: 'Document' },
+  notification: { 'zh-CN': '消息', en: 'Notification' },
+  webhook: { 'zh-CN': '推送地址', en: 'Webhook' },
 } as const satisfies Record<string, Record<Locale, string>>;
 export type EntityName = keyof typeof ENTITY_NAMES;
 

@@ -3,6 +3,7 @@ import * as foundation from './20261122T0001_foundation.js';
 import * as auditNoTruncate from './20261122T0002_audit_no_truncate.js';
 import * as responsibilityMap from './20261122T0003_responsibility_map.js';
 import * as importJobs from './20261122T0004_import_jobs.js';
+import * as cases from './20261122T0005_cases.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T0002_audit_no_truncate': auditNoTruncate,
   '20261122T0003_responsibility_map': responsibilityMap,
   '20261122T0004_import_jobs': importJobs,
+  '20261122T0005_cases': cases,
 };

@@ -1,0 +1,579 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import {
+  CASE_SOURCES, CASE_STATE_CATEGORY, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
+  type CaseActorRole, type CaseEvent, type CaseListQuery, type CasePage, type CasePreview, type CaseSource, type CaseState, type CaseView,
+  type CreateCaseBody, type DeadlineClass, type HideCaseBody, type PhotoInput, type ResponsibilityAnswer, type TransitionBody, type CasePhotoStage,
+} from '@cc/domain';
+import type { Actor } from '../../platform/actor.js';
+import { actionsFor, can, escapeLike, regionScopeSql, unitInScope, unitScopeSql } from '../../platform/access.js';
+import { recordAudit, type AuditContext } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import type { DB, Executor } from '../../platform/database.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import type { RoutingService } from '../responsibility/routing.service.js';
+import type { CaseCatalog } from './catalog.service.js';
+import { formatDocNumber, nextSeq } from './sequences.js';
+import type { Selectable } from 'kysely';
+import type { CaseRecordTable } from '../../db/schema.js';
+
+export type CaseRow = Selectable<CaseRecordTable>;
+
+/** Who fires an event: a user acting in a case role, or the scheduler. */
+export interface CaseActor {
+  userId: number | null;
+  label: string;
+  role: CaseActorRole | 'system' | 'reporter';
+}
+
+/** A new case from any source: the web, the mobile page, an inspection, the public form, Open311. */
+export interface IntakeInput {
+  source: CaseSource;
+  categoryCode: string;
+  description: string;
+  lat: number;
+  lng: number;
+  address?: string | null;
+  photos: PhotoInput[];
+  reporter: { userId: number | null; label: string; name?: string | null; phone?: string | null; ipHash?: string | null };
+  unitId?: number;
+  deadlineAt?: string;
+  inspectionRef?: string | null;
+  /** Register and assign at once (the city's autoAssignSources decide when omitted). */
+  autoAssign?: boolean;
+}
+
+const TIMED = CASE_TIMED_STATES as readonly string[];
+const OPEN_STATES = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
+const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp'];
+
+/** Events whose user must say why. */
+const NOTE_REQUIRED: Partial<Record<CaseEvent, string>> = {
+  reject: '不予立案的理由 / the reason for rejecting',
+  verify_fail: '返工的原因 / why it goes back for rework',
+  request_return: '申请退回的理由 / why the case should go back',
+  request_deferral: '申请挂账的理由 / why the case should be deferred',
+  deny_return: '不同意退回的理由 / why the return is refused',
+  deny_deferral: '不同意挂账的理由 / why the deferral is refused',
+  cancel: '撤销的理由 / why the case is cancelled',
+};
+
+export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCatalog; routing: RoutingService }) {
+  const { db, clock, catalog, routing } = deps;
+
+  // ---------- scope and roles ----------
+
+  /** The case roles an actor holds on one case. */
+  function rolesOn(actor: Actor, unitPath: string | null): CaseActorRole[] {
+    const roles: CaseActorRole[] = [];
+    if (can(actor, 'case.manage')) roles.push('office');
+    if (can(actor, 'case.verify')) roles.push('inspector');
+    if (can(actor, 'case.handle') && unitPath && unitInScope(actor, unitPath)) roles.push('unit');
+    return roles;
+  }
+
+  /** Which cases a user sees: the whole city, or those of their units, their area, or their own reports. */
+  function scopeSql(actor: Actor): Expression<SqlBool> {
+    if (actor.scope === 'tenant') return sql<SqlBool>`true`;
+    return sql<SqlBool>`(${unitScopeSql(actor, 'u.path')} or ${regionScopeSql(actor, 'c.region_path')} or c.reported_by = ${actor.userId})`;
+  }
+
+  function baseQuery(ex: Executor, tenantId: number) {
+    return ex.selectFrom('case_record as c')
+      .innerJoin('case_category as k', (j) => j.onRef('k.tenant_id', '=', 'c.tenant_id').onRef('k.id', '=', 'c.category_id'))
+      .leftJoin('unit as u', (j) => j.onRef('u.tenant_id', '=', 'c.tenant_id').onRef('u.id', '=', 'c.responsible_unit_id'))
+      .leftJoin('region as g', (j) => j.onRef('g.tenant_id', '=', 'c.tenant_id').onRef('g.id', '=', 'c.grid_id'))
+      .leftJoin('region as cm', (j) => j.onRef('cm.tenant_id', '=', 'c.tenant_id').onRef('cm.id', '=', 'c.community_id'))
+      .leftJoin('region as st', (j) => j.onRef('st.tenant_id', '=', 'c.tenant_id').onRef('st.id', '=', 'c.street_id'))
+      .selectAll('c')
+      .select(['k.code as category_code', 'k.name as category_name', 'k.major_name', 'k.major_code', 'k.closing as category_closing',
+        'u.name as unit_name', 'u.path as unit_path', 'g.name as grid_name', 'cm.name as community_name', 'st.name as street_name'])
+      .where('c.tenant_id', '=', tenantId);
+  }
+  type Joined = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+
+  function isOverdue(r: Pick<CaseRow, 'state' | 'deadline_at'>, now: Date): boolean {
+    return TIMED.includes(r.state) && r.deadline_at !== null && r.deadline_at.getTime() < now.getTime();
+  }
+
+  function actionsOf(actor: Actor, r: Joined, now: Date): string[] {
+    const roles = rolesOn(actor, r.unit_path);
+    const events = availableEvents(CASE_TRANSITIONS, r.state as CaseState, roles)
+      .filter((e) => e !== 'escalate' || isOverdue(r, now));
+    return [...new Set(events), ...actionsFor({ hide: can(actor, 'case.manage') && ['citizen', 'open311'].includes(r.source) })];
+  }
+
+  function coreView(actor: Actor, r: Joined, now: Date) {
+    const named = (id: number | null, name: string | null) => (id !== null ? { id, name: name ?? '' } : null);
+    return {
+      id: r.id, number: r.number, source: r.source as CaseSource,
+      category: { id: r.category_id, code: r.category_code, name: r.category_name, majorName: r.major_name },
+      description: r.description, address: r.address, lat: r.lat, lng: r.lng,
+      grid: named(r.grid_id, r.grid_name), community: named(r.community_id, r.community_name), street: named(r.street_id, r.street_name),
+      state: r.state as CaseState, stateCategory: CASE_STATE_CATEGORY[r.state as CaseState], version: r.version,
+      unit: named(r.responsible_unit_id, r.unit_name), routedBy: r.routed_by,
+      deadline: { amount: Number(r.deadline_amount), cls: r.deadline_class as DeadlineClass, at: r.deadline_at?.toISOString() ?? null, paused: r.state === 'deferred' },
+      overdue: isOverdue(r, now), escalationCount: r.escalation_count, returnedCount: r.returned_count, relapseCount: r.relapse_count,
+      assignedAt: iso(r.assigned_at), submittedAt: iso(r.submitted_at), closedAt: iso(r.closed_at), closedOnTime: r.closed_on_time,
+      hidden: r.hidden, createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+      actions: actionsOf(actor, r, now),
+    };
+  }
+
+  async function loadVisible(actor: Actor, id: number, ex: Executor = db): Promise<Joined> {
+    const row = await baseQuery(ex, actor.tenantId).where('c.id', '=', id).where(scopeSql(actor)).executeTakeFirst();
+    if (!row) {
+      // Tell "not there" from "not yours" only to those who may see the whole city.
+      throw notFound('case');
+    }
+    return row;
+  }
+
+  async function view(actor: Actor, id: number, ex: Executor = db): Promise<CaseView> {
+    const r = await loadVisible(actor, id, ex);
+    const now = clock.now();
+    const [photos, events, documents, merged] = await Promise.all([
+      ex.selectFrom('case_photo').selectAll().where('tenant_id', '=', actor.tenantId).where('case_id', '=', id).orderBy('id').execute(),
+      ex.selectFrom('case_event').selectAll().where('tenant_id', '=', actor.tenantId).where('case_id', '=', id).orderBy('id').execute(),
+      ex.selectFrom('case_document').select(['id', 'kind', 'number_text', 'created_at']).where('tenant_id', '=', actor.tenantId).where('case_id', '=', id).orderBy('id').execute(),
+      r.merged_into_id ? ex.selectFrom('case_record').select(['id', 'number']).where('tenant_id', '=', actor.tenantId).where('id', '=', r.merged_into_id).executeTakeFirst() : undefined,
+    ]);
+    const office = can(actor, 'case.manage');
+    return {
+      ...coreView(actor, r, now),
+      routing: r.routing ?? null,
+      mergedInto: merged ? { id: merged.id, number: merged.number } : null,
+      inspectionRef: r.inspection_ref,
+      reporter: { userId: r.reported_by, name: r.reporter_name, phone: office ? r.reporter_phone : null },
+      hiddenReason: office ? r.hidden_reason : null,
+      photos: photos.map((p) => ({
+        id: p.id, stage: p.stage as CasePhotoStage, url: `/api/v1/cases/${id}/photos/${p.id}`,
+        takenAt: p.taken_at ? new Date(p.taken_at).toISOString() : null, lat: p.lat, lng: p.lng, eventId: p.event_id,
+      })),
+      events: events.map((e) => ({
+        id: e.id, event: e.event, from: e.from_state, to: e.to_state, actor: e.actor_label, actorRole: e.actor_role, note: e.note,
+        data: e.data ?? null, at: new Date(e.at).toISOString(),
+      })),
+      documents: documents.map((d) => ({ id: d.id, kind: d.kind as 'assignment_slip' | 'urging_letter', number: d.number_text, createdAt: new Date(d.created_at).toISOString() })),
+    };
+  }
+
+  // ---------- photos ----------
+
+  async function attachPhotos(tx: Executor, tenantId: number, caseId: number, eventId: number | null, stage: CasePhotoStage, photos: readonly PhotoInput[], by: number | null) {
+    if (!photos.length) return;
+    const ids = [...new Set(photos.map((p) => p.fileId))];
+    const files = await tx.selectFrom('stored_file').select(['id', 'mime']).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+    const used = await tx.selectFrom('case_photo').select(['file_id', 'case_id']).where('tenant_id', '=', tenantId).where('file_id', 'in', ids).where('case_id', '!=', caseId).execute();
+    const problems: { field: string; problem: 'CASE_PHOTO_INVALID'; params: { reason: string } }[] = [];
+    photos.forEach((p, i) => {
+      const f = files.find((x) => x.id === p.fileId);
+      if (!f) problems.push({ field: `photos/${i}/fileId`, problem: 'CASE_PHOTO_INVALID', params: { reason: `文件 ${p.fileId} 不存在 / file ${p.fileId} does not exist` } });
+      else if (!IMAGE_MIMES.includes(f.mime)) problems.push({ field: `photos/${i}/fileId`, problem: 'CASE_PHOTO_INVALID', params: { reason: '不是图片 / not an image' } });
+      else if (used.some((u) => u.file_id === p.fileId)) problems.push({ field: `photos/${i}/fileId`, problem: 'CASE_PHOTO_INVALID', params: { reason: '已用于其他问题 / used by another case' } });
+      if (p.takenAt && Date.parse(p.takenAt) > clock.now().getTime() + 5 * 60_000) {
+        problems.push({ field: `photos/${i}/takenAt`, problem: 'CASE_PHOTO_INVALID', params: { reason: '拍摄时间晚于当前时间 / taken in the future' } });
+      }
+      if ((p.lat === undefined) !== (p.lng === undefined)) problems.push({ field: `photos/${i}`, problem: 'CASE_PHOTO_INVALID', params: { reason: '经纬度须同时填写 / lat and lng go together' } });
+    });
+    if (problems.length) throw new AppError(422, 'VALIDATION_FAILED', {}, problems);
+    await tx.insertInto('case_photo').values(photos.map((p) => ({
+      tenant_id: tenantId, case_id: caseId, event_id: eventId, stage, file_id: p.fileId, taken_at: p.takenAt ?? null,
+      lat: p.lat ?? null, lng: p.lng ?? null, uploaded_by: by,
+    }))).execute();
+  }
+
+  // ---------- intake ----------
+
+  function assertPlace(answer: ResponsibilityAnswer) {
+    if (!answer.grid && !answer.community && !answer.street) {
+      throw new AppError(422, 'CASE_OUTSIDE_CITY', {}, [{ field: 'lat', problem: 'CASE_OUTSIDE_CITY', params: {} }]);
+    }
+  }
+
+  function assertFuture(deadlineAt: string | undefined, field = 'deadlineAt') {
+    if (deadlineAt !== undefined && Date.parse(deadlineAt) <= clock.now().getTime()) {
+      throw new AppError(422, 'CASE_DEADLINE_PAST', {}, [{ field, problem: 'CASE_DEADLINE_PAST', params: {} }]);
+    }
+  }
+
+  async function assertUnit(ex: Executor, tenantId: number, unitId: number) {
+    const u = await ex.selectFrom('unit').select(['id']).where('tenant_id', '=', tenantId).where('id', '=', unitId).executeTakeFirst();
+    if (!u) throw new AppError(422, 'CASE_UNIT_INVALID', { reason: `单位 ${unitId} 不存在 / unit ${unitId} does not exist` }, [{ field: 'unitId', problem: 'CASE_UNIT_INVALID', params: { reason: 'unknown' } }]);
+  }
+
+  async function duplicatesNear(ex: Executor, tenantId: number, categoryId: number, lat: number, lng: number, excludeId?: number) {
+    const s = await catalog.settings(tenantId, ex);
+    const since = new Date(clock.now().getTime() - s.duplicateWindowHours * 3_600_000);
+    const dLat = s.duplicateRadiusM / 111_320;
+    const dLng = s.duplicateRadiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
+    const rows = await ex.selectFrom('case_record').select(['id', 'number', 'state', 'lat', 'lng', 'created_at', 'description'])
+      .where('tenant_id', '=', tenantId).where('category_id', '=', categoryId).where('created_at', '>=', since)
+      .where('state', 'in', OPEN_STATES).where('lat', '>=', lat - dLat).where('lat', '<=', lat + dLat).where('lng', '>=', lng - dLng).where('lng', '<=', lng + dLng)
+      .$if(excludeId !== undefined, (q) => q.where('id', '!=', excludeId!))
+      .orderBy('created_at', 'desc').limit(10).execute();
+    return rows.map((r) => ({ ...r, distanceM: Math.round(distanceM(lat, lng, r.lat, r.lng)) })).filter((r) => r.distanceM <= s.duplicateRadiusM)
+      .map((r) => ({ id: r.id, number: r.number, state: r.state as CaseState, distanceM: r.distanceM, createdAt: new Date(r.created_at).toISOString(), description: r.description }));
+  }
+
+  async function intake(tenantId: number, input: IntakeInput, ctx: AuditContext, tx?: Executor): Promise<number> {
+    const category = await catalog.categoryByCode(tx ?? db, tenantId, input.categoryCode, { activeOnly: true });
+    assertFuture(input.deadlineAt);
+    const answer = await routing.resolve(tenantId, input.lat, input.lng, undefined, input.categoryCode);
+    assertPlace(answer);
+    const settings = await catalog.settings(tenantId, tx ?? db);
+    const autoAssign = input.autoAssign ?? settings.autoAssignSources.includes(input.source);
+    const run = async (t: Executor) => {
+      if (input.unitId !== undefined) await assertUnit(t, tenantId, input.unitId);
+      const now = clock.now();
+      const day = localDate(now).replaceAll('-', '');
+      const seq = await nextSeq(t, tenantId, 'case', day);
+      const regionId = answer.grid?.id ?? answer.community?.id ?? answer.street?.id;
+      const region = await t.selectFrom('region').select('path').where('tenant_id', '=', tenantId).where('id', '=', regionId!).executeTakeFirstOrThrow();
+      const row = await t.insertInto('case_record').values({
+        tenant_id: tenantId, number: `${day}${String(seq).padStart(4, '0')}`, source: input.source, category_id: category.id,
+        description: input.description.trim(), address: input.address?.trim() || null, lat: input.lat, lng: input.lng,
+        grid_id: answer.grid?.id ?? null, community_id: answer.community?.id ?? null, street_id: answer.street?.id ?? null, region_path: region.path,
+        state: 'reported', responsible_unit_id: input.unitId ?? answer.routing.unit?.id ?? null,
+        routed_by: input.unitId !== undefined ? 'office' : answer.routing.answeredBy, routing: JSON.stringify(answer),
+        deadline_amount: Number(category.deadline_amount), deadline_class: category.deadline_class,
+        inspection_ref: input.inspectionRef ?? null, reported_by: input.reporter.userId, reporter_name: input.reporter.name ?? null,
+        reporter_phone: input.reporter.phone ?? null, reporter_ip_hash: input.reporter.ipHash ?? null, created_at: now, updated_at: now,
+      }).returningAll().executeTakeFirstOrThrow();
+      const ev = await addEvent(t, row, 'report', null, 'reported', { userId: input.reporter.userId, label: input.reporter.label, role: 'reporter' }, null, {
+        source: input.source, routedBy: row.routed_by, unitId: row.responsible_unit_id,
+      });
+      await attachPhotos(t, tenantId, row.id, ev, 'before', input.photos, input.reporter.userId);
+      await recordAudit(t, ctx, { action: 'case.reported', entityType: 'case', entityId: row.id, after: { number: row.number, source: row.source, category: category.code, lat: row.lat, lng: row.lng } });
+      if (!autoAssign) {
+        await addOutbox(t, row, 'case.reported', {});
+        return row.id;
+      }
+      const system: CaseActor = { userId: input.reporter.userId, label: input.reporter.label, role: 'system' };
+      let cur = await apply(t, row, 'register', system, { note: null, deadlineAt: undefined });
+      if (cur.responsible_unit_id !== null) {
+        cur = await apply(t, cur, 'assign', system, { note: null, deadlineAt: input.deadlineAt, unitId: cur.responsible_unit_id });
+      } else {
+        await addOutbox(t, cur, 'case.unrouted', {});
+      }
+      return cur.id;
+    };
+    return tx ? run(tx) : db.transaction().execute(run);
+  }
+
+  // ---------- transitions ----------
+
+  async function addEvent(tx: Executor, c: CaseRow, event: string, from: string | null, to: string, who: CaseActor, note: string | null, data: unknown): Promise<number> {
+    const r = await tx.insertInto('case_event').values({
+      tenant_id: c.tenant_id, case_id: c.id, event, from_state: from, to_state: to, actor_user_id: who.userId, actor_role: who.role,
+      actor_label: who.label, note, data: data === undefined ? null : JSON.stringify(data), at: clock.now(),
+    }).returning('id').executeTakeFirstOrThrow();
+    return r.id;
+  }
+
+  async function addOutbox(tx: Executor, c: CaseRow, topic: string, extra: Record<string, unknown>) {
+    await tx.insertInto('outbox').values({
+      tenant_id: c.tenant_id, topic, case_id: c.id, created_at: clock.now(),
+      payload: JSON.stringify({ caseId: c.id, number: c.number, state: c.state, unitId: c.responsible_unit_id, deadlineAt: c.deadline_at, ...extra }),
+    }).execute();
+  }
+
+  async function addDocument(tx: Executor, c: CaseRow, kind: 'assignment_slip' | 'urging_letter', eventId: number) {
+    const s = await catalog.settings(c.tenant_id, tx);
+    const year = Number(localDate(clock.now()).slice(0, 4));
+    const seq = await nextSeq(tx, c.tenant_id, kind, String(year));
+    const number = formatDocNumber(kind === 'assignment_slip' ? s.slipNumberFormat : s.urgingNumberFormat, year, seq);
+    await tx.insertInto('case_document').values({
+      tenant_id: c.tenant_id, case_id: c.id, event_id: eventId, kind, year, seq, number_text: number, unit_id: c.responsible_unit_id,
+      deadline_at: c.deadline_at, created_at: clock.now(),
+    }).execute();
+    return number;
+  }
+
+  interface ApplyInput {
+    note: string | null;
+    deadlineAt: string | undefined;
+    unitId?: number;
+    intoCaseId?: number;
+    photos?: readonly PhotoInput[];
+    expectedVersion?: number;
+  }
+
+  /**
+   * Fire one event on a case inside a transaction: the table decides the next state, the update
+   * is guarded by the version the caller saw (or the row as read), and the event row, photos,
+   * numbered documents and the outbox message are written in the same transaction.
+   */
+  async function apply(tx: Executor, c: CaseRow, event: CaseEvent, who: CaseActor, input: ApplyInput): Promise<CaseRow> {
+    const d = decide(CASE_TRANSITIONS, c.state as CaseState, event, who.role === 'system' ? ['office', 'inspector'] : [who.role as CaseActorRole]);
+    if (!d.ok) throw new AppError(409, d.reason, {}, { state: c.state, event });
+    const now = clock.now();
+    const cal = await catalog.calendar(c.tenant_id, tx);
+    const cls = c.deadline_class as DeadlineClass;
+    const amount = Number(c.deadline_amount);
+    const set: Partial<Record<keyof CaseRow, unknown>> = {};
+    const data: Record<string, unknown> = {};
+    const newDeadline = (from: Date) => (input.deadlineAt ? new Date(input.deadlineAt) : computeDeadline(from, amount, cls, cal));
+
+    switch (event) {
+      case 'assign': {
+        const unitId = input.unitId ?? c.responsible_unit_id;
+        if (unitId === null || unitId === undefined) throw new AppError(422, 'CASE_NO_UNIT', {}, [{ field: 'unitId', problem: 'CASE_NO_UNIT', params: {} }]);
+        if (input.unitId !== undefined && input.unitId !== c.responsible_unit_id) {
+          await assertUnit(tx, c.tenant_id, input.unitId);
+          set.routed_by = 'office';
+        }
+        const deadline = newDeadline(now);
+        Object.assign(set, { responsible_unit_id: unitId, assigned_at: now, deadline_at: deadline, timer_started_at: now, time_used: 0, overdue_at: null, submitted_at: null });
+        data.unitId = unitId;
+        data.deadlineAt = deadline.toISOString();
+        break;
+      }
+      case 'submit':
+        set.submitted_at = now;
+        break;
+      case 'verify_pass':
+        Object.assign(set, { closed_at: now, closed_on_time: c.deadline_at === null || (c.submitted_at ?? now).getTime() <= c.deadline_at.getTime(), timer_started_at: null });
+        break;
+      case 'verify_fail':
+        set.returned_count = c.returned_count + 1;
+        break;
+      case 'approve_return':
+        Object.assign(set, { responsible_unit_id: null, routed_by: null, deadline_at: null, timer_started_at: null, time_used: 0, overdue_at: null });
+        data.previousUnitId = c.responsible_unit_id;
+        break;
+      case 'approve_deferral': {
+        const used = Number(c.time_used) + (c.timer_started_at ? elapsed(c.timer_started_at, now, cls, cal) : 0);
+        Object.assign(set, { time_used: used, deadline_at: null, timer_started_at: null });
+        data.timeUsed = used;
+        break;
+      }
+      case 'end_deferral': {
+        const left = Math.max(amount - Number(c.time_used), 0);
+        const deadline = input.deadlineAt ? new Date(input.deadlineAt) : computeDeadline(now, left, cls, cal);
+        Object.assign(set, { deadline_at: deadline, timer_started_at: now, overdue_at: deadline.getTime() < now.getTime() ? now : null });
+        data.deadlineAt = deadline.toISOString();
+        break;
+      }
+      case 'escalate':
+        Object.assign(set, { escalation_count: c.escalation_count + 1, last_escalated_at: now, overdue_at: c.overdue_at ?? now });
+        data.level = c.escalation_count + 1;
+        data.overdueHours = c.deadline_at ? Math.max(0, Math.round((now.getTime() - c.deadline_at.getTime()) / 3_600_000)) : 0;
+        break;
+      case 'relapse': {
+        const deadline = newDeadline(now);
+        Object.assign(set, {
+          relapse_count: c.relapse_count + 1, assigned_at: now, deadline_at: deadline, timer_started_at: now, time_used: 0, overdue_at: null,
+          submitted_at: null, closed_at: null, closed_on_time: null,
+        });
+        data.previousClosedAt = c.closed_at?.toISOString() ?? null;
+        data.deadlineAt = deadline.toISOString();
+        break;
+      }
+      case 'merge': {
+        if (!input.intoCaseId) throw new AppError(422, 'CASE_MERGE_INVALID', { reason: '请指定合并到的问题 / name the case to merge into' }, [{ field: 'intoCaseId', problem: 'CASE_MERGE_INVALID', params: { reason: 'required' } }]);
+        const into = await tx.selectFrom('case_record').select(['id', 'state', 'merged_into_id']).where('tenant_id', '=', c.tenant_id).where('id', '=', input.intoCaseId).executeTakeFirst();
+        const reason = !into ? '目标问题不存在 / no such case' : into.id === c.id ? '不能合并到自身 / not into itself'
+          : ['merged', 'cancelled', 'rejected'].includes(into.state) ? '目标问题已结束 / the target case is finished' : null;
+        if (reason) throw new AppError(422, 'CASE_MERGE_INVALID', { reason }, [{ field: 'intoCaseId', problem: 'CASE_MERGE_INVALID', params: { reason } }]);
+        Object.assign(set, { merged_into_id: input.intoCaseId, timer_started_at: null });
+        data.intoCaseId = input.intoCaseId;
+        break;
+      }
+      case 'cancel':
+      case 'reject':
+        set.timer_started_at = null;
+        break;
+      default:
+        break;
+    }
+    const version = input.expectedVersion ?? c.version;
+    const updated = await tx.updateTable('case_record').set({ ...set, state: d.to, version: version + 1, updated_at: now } as never)
+      .where('tenant_id', '=', c.tenant_id).where('id', '=', c.id).where('version', '=', version).where('state', '=', c.state)
+      .returningAll().executeTakeFirst();
+    if (!updated) {
+      const cur = await tx.selectFrom('case_record').select('state').where('tenant_id', '=', c.tenant_id).where('id', '=', c.id).executeTakeFirst();
+      throw new AppError(409, 'CASE_VERSION_CONFLICT', { state: cur?.state ?? '' }, { state: cur?.state ?? null });
+    }
+    const eventId = await addEvent(tx, updated, event, c.state, d.to, who, input.note, Object.keys(data).length ? data : undefined);
+    if (input.photos?.length) {
+      const stage: CasePhotoStage = event === 'relapse' ? 'recheck' : ['submit', 'verify_pass', 'verify_fail'].includes(event) ? 'after' : 'before';
+      await attachPhotos(tx, c.tenant_id, c.id, eventId, stage, input.photos, who.userId);
+    }
+    const extra: Record<string, unknown> = { event, from: c.state, actor: who.label, ...data };
+    if (event === 'assign' || event === 'relapse') extra.document = await addDocument(tx, updated, 'assignment_slip', eventId);
+    if (event === 'escalate') extra.document = await addDocument(tx, updated, 'urging_letter', eventId);
+    if (event === 'approve_return') extra.unitId = c.responsible_unit_id;
+    await addOutbox(tx, updated, `case.${event}`, extra);
+    return updated;
+  }
+
+  async function transition(actor: Actor, id: number, b: TransitionBody, ctx: AuditContext): Promise<CaseView> {
+    return db.transaction().execute(async (tx) => {
+      const r = await loadVisible(actor, id, tx);
+      if (r.version !== b.version) throw new AppError(409, 'CASE_VERSION_CONFLICT', { state: r.state }, { state: r.state, version: r.version });
+      const roles = rolesOn(actor, r.unit_path);
+      const d = decide(CASE_TRANSITIONS, r.state as CaseState, b.event, roles);
+      if (!d.ok) throw new AppError(d.reason === 'ROLE_NOT_ALLOWED' ? 403 : 409, d.reason, {}, { state: r.state, event: b.event });
+      // The role the actor acts in: the first of theirs the table allows for this event.
+      const row = CASE_TRANSITIONS.find((t) => t.from === r.state && t.event === b.event)!;
+      const role = roles.find((x) => row.roles?.includes(x)) ?? roles[0]!;
+      const note = b.note?.trim() || null;
+      if (NOTE_REQUIRED[b.event] && !note) throw new AppError(422, 'CASE_NOTE_REQUIRED', { what: NOTE_REQUIRED[b.event]! }, [{ field: 'note', problem: 'CASE_NOTE_REQUIRED', params: { what: NOTE_REQUIRED[b.event]! } }]);
+      if (b.event === 'submit' && !(b.photos?.length)) {
+        throw new AppError(422, 'CASE_PHOTO_REQUIRED', { stage: '整改完成 / Rectification' }, [{ field: 'photos', problem: 'CASE_PHOTO_REQUIRED', params: { stage: '整改完成 / Rectification' } }]);
+      }
+      if ((b.unitId !== undefined || b.deadlineAt !== undefined) && role !== 'office') throw new AppError(403, 'CASE_OVERRIDE_NOT_ALLOWED');
+      if (b.event === 'escalate' && !isOverdue(r, clock.now())) throw new AppError(409, 'TRANSITION_NOT_ALLOWED', {}, { state: r.state, event: b.event, reason: 'not overdue' });
+      assertFuture(b.deadlineAt);
+      await apply(tx, r, b.event, { userId: actor.userId, label: actor.displayName, role }, {
+        note, deadlineAt: b.deadlineAt, unitId: b.unitId, intoCaseId: b.intoCaseId, photos: b.photos, expectedVersion: b.version,
+      });
+      await recordAudit(tx, ctx, { action: `case.${b.event}`, entityType: 'case', entityId: id, before: { state: r.state, version: r.version }, after: { state: row.to } });
+      return view(actor, id, tx);
+    });
+  }
+
+  // ---------- list ----------
+
+  function listFilter(actor: Actor, q: CaseListQuery, now: Date) {
+    let query = baseQuery(db, actor.tenantId).where(scopeSql(actor));
+    const csv = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+    const states = csv(q.state);
+    const bad = states.find((s) => !(CASE_STATES as readonly string[]).includes(s));
+    if (bad) throw new AppError(400, 'VALIDATION_FAILED', {}, [{ field: 'state', message: `unknown state ${bad}` }]);
+    const sources = csv(q.source);
+    const badSource = sources.find((s) => !(CASE_SOURCES as readonly string[]).includes(s));
+    if (badSource) throw new AppError(400, 'VALIDATION_FAILED', {}, [{ field: 'source', message: `unknown source ${badSource}` }]);
+    if (states.length) query = query.where('c.state', 'in', states);
+    if (q.stateCategory) query = query.where('c.state', 'in', CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === q.stateCategory));
+    if (sources.length) query = query.where('c.source', 'in', sources);
+    if (q.unitId) query = query.where('c.responsible_unit_id', '=', q.unitId);
+    if (q.categoryId) query = query.where('c.category_id', '=', q.categoryId);
+    if (q.majorCode) query = query.where('k.major_code', '=', q.majorCode);
+    if (q.overdue !== undefined) {
+      const cond = sql<SqlBool>`(c.state in (${sql.join(TIMED)}) and c.deadline_at < ${now})`;
+      query = query.where(q.overdue ? cond : sql<SqlBool>`not ${cond}`);
+    }
+    if (q.escalated !== undefined) query = query.where('c.escalation_count', q.escalated ? '>' : '=', 0);
+    if (q.relapsed !== undefined) query = query.where('c.relapse_count', q.relapsed ? '>' : '=', 0);
+    if (q.hidden !== undefined) query = query.where('c.hidden', '=', q.hidden);
+    if (q.from) query = query.where('c.created_at', '>=', startOfDay(q.from));
+    if (q.to) query = query.where('c.created_at', '<', startOfDay(q.to, 1));
+    if (q.regionId) {
+      query = query.where(sql<SqlBool>`c.region_path like (select r.path from region r where r.tenant_id = ${actor.tenantId} and r.id = ${q.regionId}) || '%'`);
+    }
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('c.number', 'like', like), eb('c.description', 'like', like), eb('c.address', 'like', like)]));
+    }
+    return query;
+  }
+
+  async function list(actor: Actor, q: CaseListQuery): Promise<CasePage> {
+    const now = clock.now();
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const base = listFilter(actor, q, now);
+    const [rows, total] = await Promise.all([
+      base.orderBy(q.sort === 'deadline_asc' ? sql`c.deadline_at asc nulls last` : sql`c.created_at ${sql.raw(q.sort === 'created_asc' ? 'asc' : 'desc')}`)
+        .orderBy('c.id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
+      base.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: rows.map((r) => coreView(actor, r, now)), total: Number(total.n), page, pageSize,
+      actions: actionsFor({ create: can(actor, 'case.report'), export: true }),
+    };
+  }
+
+  return {
+    rolesOn,
+    scopeSql,
+    baseQuery,
+    loadVisible,
+    view,
+    list,
+    listFilter,
+    intake,
+    apply,
+    transition,
+    attachPhotos,
+    duplicatesNear,
+    isOverdue,
+
+    /** Staff intake from the web or the mobile page. */
+    async create(actor: Actor, b: CreateCaseBody, ctx: AuditContext): Promise<CaseView> {
+      const office = can(actor, 'case.manage');
+      if ((b.unitId !== undefined || b.deadlineAt !== undefined) && !office) throw new AppError(403, 'CASE_OVERRIDE_NOT_ALLOWED');
+      // Only the office records cases that came in by phone, from the media or from leaders' instructions.
+      const staffSources: CaseSource[] = ['inspector', 'grid_worker', 'inspection'];
+      if (!office && !staffSources.includes(b.source) && !(b.source === 'leader' && actor.roles.includes('leader'))) {
+        throw new AppError(403, 'CASE_SOURCE_NOT_ALLOWED', { source: b.source });
+      }
+      if (['citizen', 'open311'].includes(b.source)) throw new AppError(403, 'CASE_SOURCE_NOT_ALLOWED', { source: b.source });
+      const id = await intake(actor.tenantId, {
+        ...b, photos: b.photos ?? [], reporter: { userId: actor.userId, label: actor.displayName, name: b.reporterName ?? null, phone: b.reporterPhone ?? null },
+        // The office registers what it records itself (立案 is its own decision); others follow the city's settings.
+        ...(office && { autoAssign: true }),
+      }, ctx);
+      return view(actor, id);
+    },
+
+    async preview(actor: Actor, q: { lat: number; lng: number; categoryCode: string }): Promise<CasePreview> {
+      const category = await catalog.categoryByCode(db, actor.tenantId, q.categoryCode, { activeOnly: true });
+      const answer = await routing.resolve(actor.tenantId, q.lat, q.lng, undefined, q.categoryCode);
+      assertPlace(answer);
+      const cal = await catalog.calendar(actor.tenantId);
+      return {
+        grid: answer.grid && { id: answer.grid.id, name: answer.grid.name },
+        community: answer.community && { id: answer.community.id, name: answer.community.name },
+        street: answer.street && { id: answer.street.id, name: answer.street.name },
+        unit: answer.routing.unit, routedBy: answer.routing.answeredBy,
+        deadline: {
+          amount: Number(category.deadline_amount), cls: category.deadline_class as DeadlineClass,
+          at: computeDeadline(clock.now(), Number(category.deadline_amount), category.deadline_class as DeadlineClass, cal).toISOString(),
+        },
+        duplicates: await duplicatesNear(db, actor.tenantId, category.id, q.lat, q.lng),
+      };
+    },
+
+    async hide(actor: Actor, id: number, b: HideCaseBody, ctx: AuditContext): Promise<CaseView> {
+      return db.transaction().execute(async (tx) => {
+        const r = await loadVisible(actor, id, tx);
+        if (!['citizen', 'open311'].includes(r.source)) throw new AppError(409, 'TRANSITION_NOT_ALLOWED', {}, { reason: 'only public reports can be hidden' });
+        const u = await tx.updateTable('case_record').set({ hidden: b.hidden, hidden_reason: b.hidden ? (b.reason ?? null) : null, version: r.version + 1, updated_at: clock.now() })
+          .where('tenant_id', '=', actor.tenantId).where('id', '=', id).where('version', '=', b.version).returningAll().executeTakeFirst();
+        if (!u) throw new AppError(409, 'CASE_VERSION_CONFLICT', { state: r.state });
+        await addEvent(tx, u, b.hidden ? 'hide' : 'unhide', r.state, r.state, { userId: actor.userId, label: actor.displayName, role: 'office' }, b.reason ?? null, undefined);
+        await recordAudit(tx, ctx, { action: b.hidden ? 'case.hidden' : 'case.unhidden', entityType: 'case', entityId: id, after: { reason: b.reason ?? null } });
+        return view(actor, id, tx);
+      });
+    },
+
+    /** A photo of a case the reader may see. */
+    async photo(actor: Actor, caseId: number, photoId: number) {
+      await loadVisible(actor, caseId);
+      const p = await db.selectFrom('case_photo as p').innerJoin('stored_file as f', (j) => j.onRef('f.tenant_id', '=', 'p.tenant_id').onRef('f.id', '=', 'p.file_id'))
+        .select(['f.sha256', 'f.mime', 'f.original_name']).where('p.tenant_id', '=', actor.tenantId).where('p.case_id', '=', caseId).where('p.id', '=', photoId).executeTakeFirst();
+      if (!p) throw notFound('file');
+      return p;
+    },
+  };
+}
+
+export type CasesService = ReturnType<typeof createCasesService>;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The instant a local (Asia/Shanghai) date starts, plus `days`. */
+export function startOfDay(date: string, days = 0): Date {
+  return new Date(Date.parse(`${date}T00:00:00+08:00`) + days * 86_400_000);
+}
+
+export function distanceM(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const R = 6_371_000;
+  const toRad = (x: number) => (x * Math.PI) / 180;
+  const dLat = toRad(lat2 - lat1);
+  const dLng = toRad(lng2 - lng1);
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(lat1)) * Math.cos(toRad(lat2)) * Math.sin(dLng / 2) ** 2;
+  return 2 * R * Math.asin(Math.sqrt(a));
+}
