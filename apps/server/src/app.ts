@@ -11,6 +11,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorBody } from '@cc/domain';
 import type { RouteAccess } from './platform/actor.js';
 import { registerAuth } from './platform/auth.js';
+import type { Job } from './platform/jobs.js';
+import { runCaseScheduler } from './modules/cases/scheduler.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { DB } from './platform/database.js';
@@ -44,6 +46,12 @@ import { createUsersService } from './modules/users/users.service.js';
 import { createCaseCatalog } from './modules/cases/catalog.service.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { createCasesService } from './modules/cases/cases.service.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { open311Routes } from './modules/open311/open311.routes.js';
+import { publicRoutes } from './modules/public/public.routes.js';
+import { ledgerRoutes } from './modules/cases/ledger.routes.js';
+import { documentsRoutes } from './modules/cases/documents/documents.routes.js';
+import { createLedgerService } from './modules/cases/ledger.service.js';
 
 export interface RouteEntry {
   method: string;
@@ -54,6 +62,8 @@ export interface RouteEntry {
 declare module 'fastify' {
   interface FastifyInstance {
     routeCatalog: RouteEntry[];
+    /** Periodic work of the modules, started by main.ts (tests call the functions directly). */
+    backgroundJobs: Job[];
   }
 }
 
@@ -76,6 +86,8 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
   // Every route with its access rule, for the authorization matrix test and the docs.
   const routeCatalog: RouteEntry[] = [];
   app.decorate('routeCatalog', routeCatalog);
+  const backgroundJobs: Job[] = [];
+  app.decorate('backgroundJobs', backgroundJobs);
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     for (const method of methods) {
@@ -141,6 +153,9 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
   const auth = createAuthService({ db, clock });
   const files = createLocalFileStore(path.join(config.dataDir, 'files'));
   const routingIndex = createRoutingIndex(db);
+  const routing = createRoutingService({ db, clock, index: routingIndex });
+  const catalog = createCaseCatalog({ db });
+  const cases = createCasesService({ db, clock, catalog, routing });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
   await app.register(healthRoute(db));
   await app.register(
@@ -158,15 +173,18 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
       const settings = createSettingsService({ db });
       const assignments = createAssignmentsService({ db, clock });
       const frontage = createFrontageService({ db, clock, assignments, settings });
-      const routing = createRoutingService({ db, clock, index: routingIndex });
       await v1.register(responsibilityRoutes({ db, files, assignments, frontage, routing, settings }));
       await v1.register(importsModule({ db, clock, settings }));
-      const catalog = createCaseCatalog({ db });
-      const cases = createCasesService({ db, clock, catalog, routing });
       await v1.register(casesRoutes({ db, files, cases, catalog }));
+      await v1.register(notificationsRoutes({ db }));
+      await v1.register(publicRoutes({ db, files, cases, catalog, config, clock }));
+      backgroundJobs.push({ name: 'case scheduler', everyMs: 60_000, run: () => runCaseScheduler({ db, clock, cases, catalog }) });
+      await v1.register(ledgerRoutes({ ledger: createLedgerService({ db, clock, cases, files, log: app.log }), files }));
+      await v1.register(documentsRoutes({ db, files, cases, catalog }));
     },
     { prefix: '/api/v1' },
   );
+  await app.register(open311Routes({ db, files, cases, catalog, config, clock }), { prefix: '/open311/v2' });
 
   if (hasWeb(config)) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.

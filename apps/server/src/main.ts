@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     if (await isDemoLoaded(db)) {
       app.log.warn('Demo mode: the demo accounts and their password are shown on the login page. Start with DEMO=0 on an empty database for real use.');
     }
-    const jobs = startBackgroundJobs({ db, log: app.log, idleMinutes: config.sessionIdleMinutes });
+    const jobs = startBackgroundJobs({ db, log: app.log, idleMinutes: config.sessionIdleMinutes, moduleJobs: app.backgroundJobs });
 
     let stopping = false;
     const shutdown = async (signal: string) => {

@@ -483,6 +483,22 @@ export interface PublicUploadTable {
   created_at: Timestamp;
 }
 
+export interface ExportJobTable {
+  tenant_id: number;
+  id: Generated<number>;
+  kind: string;
+  query: Json;
+  state: Generated<string>;
+  processed: Generated<number>;
+  total: Generated<number>;
+  file_id: number | null;
+  error: string | null;
+  created_by: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
 export interface Database {
   tenant: TenantTable;
   role: RoleTable;
@@ -516,6 +532,7 @@ export interface Database {
   webhook_endpoint: WebhookEndpointTable;
   notification_delivery: NotificationDeliveryTable;
   public_upload: PublicUploadTable;
+  export_job: ExportJobTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

@@ -90,21 +90,31 @@ async function authenticateSession(cookie: string, { db, clock, idleMinutes }: A
   return { ...toActor(row.tenant_id, row.user_id, row), authMethod: 'session', sessionId: id, csrfToken: row.csrf_token };
 }
 
-async function authenticateToken(token: string, { db, clock }: AuthOptions): Promise<Actor> {
+async function authenticateToken(token: string, opts: AuthOptions): Promise<Actor> {
+  const found = await verifyApiToken(token, opts);
+  if (!found) throw new AppError(401, 'UNAUTHENTICATED');
+  return found.actor;
+}
+
+/**
+ * An API token and its owner, or null when the token is unknown, revoked, expired or its user
+ * cannot act. Used for Bearer tokens here and for Open311's api_key.
+ */
+export async function verifyApiToken(token: string, { db, clock }: Pick<AuthOptions, 'db' | 'clock'>): Promise<{ actor: Actor; tokenName: string } | null> {
   const row = await db
     .selectFrom('api_token')
-    .select(['id', 'tenant_id', 'user_id', 'expires_at', 'revoked_at', 'last_used_at'])
+    .select(['id', 'tenant_id', 'user_id', 'name', 'expires_at', 'revoked_at', 'last_used_at'])
     .where('token_hash', '=', sha256(token))
     .executeTakeFirst();
   const now = clock.now();
-  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) throw new AppError(401, 'UNAUTHENTICATED');
+  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) return null;
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
     await db.updateTable('api_token').set({ last_used_at: now }).where('tenant_id', '=', row.tenant_id).where('id', '=', row.id).execute();
   }
   const actor = await loadActor(db, row.tenant_id, row.user_id);
-  if (!actor) throw new AppError(401, 'UNAUTHENTICATED');
+  if (!actor) return null;
   // Integrations cannot answer a forced password change; the token's owner was vetted on creation.
-  return { ...actor, authMethod: 'token', sessionId: null, csrfToken: null, mustChangePassword: false };
+  return { actor: { ...actor, authMethod: 'token', sessionId: null, csrfToken: null, mustChangePassword: false }, tokenName: row.name };
 }
 
 type LoadedActor = Omit<Actor, 'authMethod' | 'sessionId' | 'csrfToken'>;

@@ -13,7 +13,7 @@ export async function purgeSessions(db: DB, now: Date, idleMinutes: number): Pro
   return Number(r.numDeletedRows);
 }
 
-interface Job {
+export interface Job {
   name: string;
   everyMs: number;
   run: () => Promise<unknown>;
@@ -24,10 +24,11 @@ interface Job {
  * memory between runs), so a restart loses nothing and several instances can run side by side.
  * Runs of one job never overlap; stop() waits for the running ones.
  */
-export function startBackgroundJobs(deps: { db: DB; log: FastifyBaseLogger; idleMinutes: number }) {
+export function startBackgroundJobs(deps: { db: DB; log: FastifyBaseLogger; idleMinutes: number; moduleJobs?: readonly Job[] }) {
   const jobs: Job[] = [
     { name: 'audit sealer', everyMs: 2000, run: () => sealAuditChain(deps.db) },
     { name: 'session purge', everyMs: 10 * 60_000, run: () => purgeSessions(deps.db, new Date(), deps.idleMinutes) },
+    ...(deps.moduleJobs ?? []),
   ];
   const running = new Set<Promise<unknown>>();
   const timers = jobs.map((job) => {

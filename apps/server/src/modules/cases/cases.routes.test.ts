@@ -104,6 +104,20 @@ describe('a case from report to strike-off (S3)', () => {
     expect(c.photos.map((p: { stage: string }) => p.stage)).toEqual(['before', 'after', 'after', 'recheck']);
   });
 
+  it('downloads the 交办单 as Word and PDF, only within scope', async () => {
+    const c = (await report(as.inspector!)).json();
+    const slip = c.documents[0];
+    const docx = await as.community!.request({ method: 'GET', url: `/api/v1/cases/${c.id}/documents/${slip.id}/docx` });
+    expect(docx.statusCode).toBe(200);
+    expect(docx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    expect(decodeURIComponent(String(docx.headers['content-disposition']))).toContain(`交办单-${c.number}.docx`);
+    const pdf = await as.community!.request({ method: 'GET', url: `/api/v1/cases/${c.id}/documents/${slip.id}/pdf` });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await as.community2!.request({ method: 'GET', url: `/api/v1/cases/${c.id}/documents/${slip.id}/docx` })).statusCode).toBe(404);
+    expect((await as.community!.request({ method: 'GET', url: `/api/v1/cases/${c.id}/documents/999999/docx` })).statusCode).toBe(404);
+  });
+
   it('lets exactly one of two simultaneous verifications win; the other gets 409', async () => {
     let c = (await report(as.inspector!)).json();
     c = (await fire(as.community!, c.id, { event: 'submit', version: c.version, photos: [{ fileId: await photo(as.community!) }] })).json();
@@ -258,7 +272,7 @@ describe('around the main path', () => {
     expect(esc.documents.map((d: { kind: string }) => d.kind)).toEqual(['assignment_slip', 'urging_letter']);
     await at('2026-03-12T09:00:00+08:00');
     const bad = await as.office!.request({ method: 'GET', url: '/api/v1/cases?state=nonsense' });
-    expect(bad.statusCode).toBe(400);
+    expect(bad.statusCode).toBe(422);
   });
 });
 

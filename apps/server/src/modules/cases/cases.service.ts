@@ -440,10 +440,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     const csv = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
     const states = csv(q.state);
     const bad = states.find((s) => !(CASE_STATES as readonly string[]).includes(s));
-    if (bad) throw new AppError(400, 'VALIDATION_FAILED', {}, [{ field: 'state', message: `unknown state ${bad}` }]);
+    if (bad) throw new AppError(422, 'VALIDATION_FAILED', {}, [{ field: 'state', message: `unknown state ${bad}` }]);
     const sources = csv(q.source);
     const badSource = sources.find((s) => !(CASE_SOURCES as readonly string[]).includes(s));
-    if (badSource) throw new AppError(400, 'VALIDATION_FAILED', {}, [{ field: 'source', message: `unknown source ${badSource}` }]);
+    if (badSource) throw new AppError(422, 'VALIDATION_FAILED', {}, [{ field: 'source', message: `unknown source ${badSource}` }]);
     if (states.length) query = query.where('c.state', 'in', states);
     if (q.stateCategory) query = query.where('c.state', 'in', CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === q.stateCategory));
     if (sources.length) query = query.where('c.source', 'in', sources);

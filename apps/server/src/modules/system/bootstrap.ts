@@ -4,6 +4,7 @@ import type { DB } from '../../platform/database.js';
 import { recordAudit, systemAuditContext } from '../../platform/audit.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { hasAnyTenant, loadDemoCity } from '../demo/load-demo-city.js';
+import { loadDemoCases } from '../demo/demo-cases.js';
 import { insertUnit } from '../units/units.repository.js';
 import { roleIds, setUserRoles } from '../users/users.repository.js';
 import { generatePassword } from '../users/users.service.js';
@@ -17,7 +18,8 @@ import { createTenant } from './tenants.js';
 export async function bootstrap(db: DB, config: Pick<Config, 'demo' | 'adminUsername' | 'adminPassword'>, log: FastifyBaseLogger): Promise<void> {
   if (await hasAnyTenant(db)) return;
   if (config.demo) {
-    await loadDemoCity(db);
+    const tenantId = await loadDemoCity(db);
+    await loadDemoCases(db, tenantId);
     log.info('Loaded the demo county 青岚县; the demo accounts are listed on the login page.');
     return;
   }

@@ -197,10 +197,9 @@ export function documentTitle(d: CaseDocumentData): string {
   return d.kind === 'assignment_slip' ? '问题整改交办单' : '督办函';
 }
 
-/** The red 发文机关标志: the issuer for the slip, issuer + 文件 for the urging letter. */
+/** The red 发文机关标志: the issuer's name alone — GB/T 9704 adds 文件 only to 文件-form documents, not to a 函 or a slip. */
 export function headerMark(d: CaseDocumentData): string {
-  const issuer = d.issuer.trim();
-  return d.kind === 'urging_letter' ? `${issuer}文件` : issuer;
+  return d.issuer.trim();
 }
 
 /** 整改期限: "3 个工作日（2026年11月25日 18:00前）". */

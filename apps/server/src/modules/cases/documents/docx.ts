@@ -83,8 +83,8 @@ function bodyRun(text: string, opts: { font?: string; size?: number; color?: str
   });
 }
 
-function blankLine(): Paragraph {
-  return new Paragraph({ spacing: BODY_LINE, children: [bodyRun('')] });
+function blankLine(keepNext = false): Paragraph {
+  return new Paragraph({ spacing: BODY_LINE, keepNext, children: [bodyRun('')] });
 }
 
 /** 版头: 发文机关标志, 发文字号, red separator (a double 上粗下细 line on the letter). */
@@ -219,12 +219,14 @@ function signature(d: CaseDocumentData): Paragraph[] {
       keepLines: true,
       children: [bodyRun(text)],
     });
+  // The receipt line is kept with the date, the date with the issuer, and the last paragraph of the
+  // body with the issuer (Word's widow control brings at least two of its lines along): the
+  // signature never starts a page of its own.
   return [
-    blankLine(),
-    blankLine(),
+    blankLine(true),
     right(d.issuer, issuerRight),
     right(date, dateRight),
-    blankLine(),
+    blankLine(true),
     new Paragraph({ spacing: BODY_LINE, children: [bodyRun(RECEIPT_LINE)] }),
   ];
 }
@@ -246,13 +248,16 @@ export async function renderDocx(d: CaseDocumentData): Promise<Buffer> {
   children.push(
     new Paragraph({ spacing: BODY_LINE, children: [bodyRun(`${d.unit.name.trim()}：`)] }),
   );
-  for (const block of bodyBlocks(d)) {
+  const blocks = bodyBlocks(d);
+  blocks.forEach((block, i) => {
     if (block.type === 'paragraph') {
+      const last = i === blocks.length - 1;
       children.push(
         new Paragraph({
           alignment: AlignmentType.JUSTIFIED,
           spacing: BODY_LINE,
           indent: { firstLine: ptTwip(2 * SIZE_BODY_PT) },
+          ...(last ? { keepNext: true } : {}),
           children: [bodyRun(block.text)],
         }),
       );
@@ -268,7 +273,7 @@ export async function renderDocx(d: CaseDocumentData): Promise<Buffer> {
     } else {
       children.push(factsTable(d));
     }
-  }
+  });
   children.push(...signature(d));
 
   const doc = new Document({

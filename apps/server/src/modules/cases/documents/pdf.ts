@@ -16,7 +16,7 @@ import path from 'node:path';
 import chromium from '@sparticuz/chromium';
 import { chromium as playwright, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { documentTitle, PAGE_WIDTH_MM, type CaseDocumentData } from './document-data.js';
-import { renderPrintHtml } from './print-html.js';
+import { renderPrintHtml, TITLE_FALLBACK_FAMILY } from './print-html.js';
 
 const FONT_ORIGIN = 'http://cc-fonts.local';
 export const FONT_CSS_HREF = `${FONT_ORIGIN}/noto-sans-sc.css`;
@@ -47,10 +47,24 @@ function fontDir(): string {
   return fontDirCache;
 }
 
+/**
+ * Noto Sans SC 400 as 'Noto Sans SC' (the fallback of every text), and its 700 weight as a family of
+ * its own, 'Noto Sans SC Heavy', at normal weight: the fallback of 方正小标宋简体 (the 发文机关标志
+ * and the title), which is a heavy face. A machine that has 方正小标宋简体 uses it at its own weight.
+ */
 let fontCssCache: Promise<string> | null = null;
 function fontCss(): Promise<string> {
-  fontCssCache ??= readFile(path.join(fontDir(), '400.css'), 'utf8')
-    .then((text) => text.replace(/url\((['"]?)\.\/files\//g, `url($1${FONT_ORIGIN}/files/`))
+  const read = (file: string) =>
+    readFile(path.join(fontDir(), file), 'utf8').then((text) =>
+      text.replace(/url\((['"]?)\.\/files\//g, `url($1${FONT_ORIGIN}/files/`),
+    );
+  fontCssCache ??= Promise.all([read('400.css'), read('700.css')])
+    .then(([regular, bold]) => {
+      const heavy = bold
+        .replace(/font-family:\s*'Noto Sans SC'/g, `font-family: '${TITLE_FALLBACK_FAMILY}'`)
+        .replace(/font-weight:\s*700/g, 'font-weight: 400');
+      return `${regular}\n${heavy}`;
+    })
     .catch((err: unknown) => {
       fontCssCache = null;
       throw err;
@@ -154,11 +168,16 @@ export function createPdfRenderer(
     maxConcurrent?: number;
     /** How to start the browser (tests); launchChromium by default. */
     launch?: () => Promise<Browser>;
+    /** Time allowed for one document, browser start included; 20 s by default. */
+    timeoutMs?: number;
   } = {},
 ): PdfRenderer {
   const launch = opts.launch ?? launchChromium;
+  const timeoutMs = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
   const limit = semaphore(Math.max(1, Math.floor(opts.maxConcurrent ?? 2)));
   let browser: Promise<Browser> | null = null;
+  /** The browser `browser` resolved to, once it has started. */
+  let started: Browser | null = null;
   let closed = false;
 
   function getBrowser(): Promise<Browser> {
@@ -168,7 +187,14 @@ export function createPdfRenderer(
         (b) => {
           b.on('disconnected', () => {
             if (browser === launching) browser = null;
+            if (started === b) started = null;
           });
+          if (closed) {
+            // close() was called while it was starting.
+            void b.close().catch(() => undefined);
+            throw new PdfRenderError('The PDF renderer is closed');
+          }
+          if (browser === launching) started = b;
           return b;
         },
         (err: unknown) => {
@@ -198,7 +224,7 @@ export function createPdfRenderer(
       serviceWorkers: 'block',
       acceptDownloads: false,
     });
-    context.setDefaultTimeout(RENDER_TIMEOUT_MS);
+    context.setDefaultTimeout(timeoutMs);
     await context.route('**', (route) => route.abort('blockedbyclient'));
     // Registered last, so it is asked first.
     await context.route(`${FONT_ORIGIN}/**`, serveFont);
@@ -218,7 +244,7 @@ export function createPdfRenderer(
           const page = await context.newPage();
           await page.setContent(renderPrintHtml(d, { fontCssHref: FONT_CSS_HREF }), {
             waitUntil: 'load',
-            timeout: RENDER_TIMEOUT_MS,
+            timeout: timeoutMs,
           });
           // Web fonts load when the layout needs them, which may be after the load event.
           await page.evaluate('document.fonts.ready.then(() => true)');
@@ -232,8 +258,8 @@ export function createPdfRenderer(
       try {
         return await withTimeout(
           work,
-          RENDER_TIMEOUT_MS,
-          `${what} of ${documentTitle(d)} ${d.number} timed out after ${RENDER_TIMEOUT_MS / 1000} s`,
+          timeoutMs,
+          `${what} of ${documentTitle(d)} ${d.number} timed out after ${timeoutMs / 1000} s`,
           () => {
             timedOut = true;
             void (current as BrowserContext | null)?.close().catch(() => undefined);
@@ -259,9 +285,11 @@ export function createPdfRenderer(
     },
     async close() {
       closed = true;
-      const b = browser;
+      const b = started;
       browser = null;
-      if (b) await b.then((x) => x.close()).catch(() => undefined);
+      started = null;
+      // A browser still starting closes itself once it has started (see getBrowser).
+      if (b) await b.close().catch(() => undefined);
     },
   };
 }

@@ -42,7 +42,9 @@ export function escapeHtml(text: string): string {
 
 /** The fallback is the self-hosted Noto Sans SC (fontsource), then whatever the system has. */
 const FALLBACK = `"Noto Sans SC", "Source Han Sans SC", "Noto Sans CJK SC"`;
-const STACK_TITLE = `"${FONT_TITLE}", "FZXiaoBiaoSong-B05S", ${FALLBACK}, serif`;
+/** A heavy sans (Noto Sans SC 700 under a family name of its own) in place of 方正小标宋简体. */
+export const TITLE_FALLBACK_FAMILY = 'Noto Sans SC Heavy';
+const STACK_TITLE = `"${FONT_TITLE}", "FZXiaoBiaoSong-B05S", "${TITLE_FALLBACK_FAMILY}", ${FALLBACK}, serif`;
 const STACK_BODY = `"${FONT_BODY}", "仿宋", "FangSong", "STFangsong", ${FALLBACK}, serif`;
 const STACK_HEADING = `"${FONT_HEADING}", "SimHei", ${FALLBACK}, sans-serif`;
 const STACK_PAGE_NUMBER = `"宋体", "SimSun", ${FALLBACK}, serif`;
@@ -91,8 +93,9 @@ table.facts td div + div { margin-top: 0.5mm; }
 figure { margin: 1mm 0 2mm; break-inside: avoid; }
 figure img { display: block; max-width: ${PHOTO_MAX_WIDTH_MM}mm; max-height: ${PHOTO_MAX_HEIGHT_MM}mm; }
 figcaption { margin-top: 0.5mm; }
-.closing { break-inside: avoid; }
-.signature { margin-top: ${2 * LINE_PITCH_PT}pt; text-align: right; }
+.para { widows: 2; orphans: 2; }
+.closing { break-inside: avoid; break-before: avoid; }
+.signature { margin-top: ${LINE_PITCH_PT}pt; text-align: right; }
 .signature .box { display: inline-block; text-align: center; }
 .receipt { margin-top: ${LINE_PITCH_PT}pt; text-align: left; white-space: nowrap; }
 `;
@@ -157,6 +160,7 @@ export function renderPrintHtml(d: CaseDocumentData, opts: { fontCssHref?: strin
     else if (block.type === 'heading') body.push(`<h2>${escapeHtml(block.text)}</h2>`);
     else body.push(factsTableHtml(d));
   }
+  // The signature never starts a page of its own: at least the last two lines of the body go with it.
   body.push(`<div class="closing">${signatureHtml(d)}</div>`);
   return [
     '<!DOCTYPE html>',
