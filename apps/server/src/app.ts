@@ -47,6 +47,7 @@ import { createCaseCatalog } from './modules/cases/catalog.service.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { createCasesService } from './modules/cases/cases.service.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { deliverPending, dispatchOutbox } from './modules/notifications/dispatcher.js';
 import { open311Routes } from './modules/open311/open311.routes.js';
 import { publicRoutes } from './modules/public/public.routes.js';
 import { ledgerRoutes } from './modules/cases/ledger.routes.js';
@@ -176,7 +177,12 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
       await v1.register(responsibilityRoutes({ db, files, assignments, frontage, routing, settings }));
       await v1.register(importsModule({ db, clock, settings }));
       await v1.register(casesRoutes({ db, files, cases, catalog }));
-      await v1.register(notificationsRoutes({ db }));
+      await v1.register(notificationsRoutes({ db, clock }));
+      // After commit, the outbox fans out to inboxes and webhooks; deliveries are retried with backoff.
+      backgroundJobs.push(
+        { name: 'outbox dispatcher', everyMs: 2000, run: () => dispatchOutbox(db, { clock, log: app.log }) },
+        { name: 'webhook delivery', everyMs: 5000, run: () => deliverPending(db, { clock, log: app.log }) },
+      );
       await v1.register(publicRoutes({ db, files, cases, catalog, config, clock }));
       backgroundJobs.push({ name: 'case scheduler', everyMs: 60_000, run: () => runCaseScheduler({ db, clock, cases, catalog }) });
       await v1.register(ledgerRoutes({ ledger: createLedgerService({ db, clock, cases, files, log: app.log }), files }));
