@@ -24,4 +24,15 @@ export const qk = {
   frontage: ['frontage'] as const,
   frontageOne: (id: number) => ['frontage', 'one', id] as const,
   frontageChecks: (id: number) => ['frontage', 'checks', id] as const,
+  /** Cases: the ledger, one case, the intake preview — everything a transition may change. */
+  cases: ['cases'] as const,
+  caseOne: (id: number) => ['cases', 'one', id] as const,
+  casePreview: ['cases', 'preview'] as const,
+  caseCategories: ['case-categories'] as const,
+  /** Shared with the case settings page (api/caseSettings.ts), so saving there refreshes the intake form. */
+  caseSettings: ['case-settings'] as const,
+  rechecks: ['rechecks'] as const,
+  caseStats: ['case-stats'] as const,
+  caseExport: (id: number) => ['case-exports', id] as const,
+  notifications: ['notifications'] as const,
 };

@@ -8,6 +8,7 @@ import { useAuth, useMe } from './auth';
 import { visibleNav } from './nav';
 import { Brand } from '../components/Brand';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { NotificationBell } from '../components/NotificationBell';
 import { useLanguage } from '../i18n';
 import { roleName, roleNames } from '../lib/labels';
 
@@ -19,7 +20,12 @@ function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const navigate = useNavigate();
   const location = useLocation();
   const entries = visibleNav(me.permissions);
-  const selected = location.pathname.split('/')[1] ?? '';
+  // The deepest entry the path lies in: /cases/12 → 问题台账, /cases/new → 上报问题.
+  const path = location.pathname.replace(/^\/+/, '');
+  const selected =
+    entries
+      .filter((e) => path === e.path || path.startsWith(`${e.path}/`))
+      .sort((a, b) => b.path.length - a.path.length)[0]?.path ?? path.split('/')[0] ?? '';
   const items: MenuProps['items'] = entries.map((e) => ({
     key: e.path,
     icon: <e.icon />,
@@ -45,7 +51,7 @@ function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
 /** The signed-in frame: menu (Sider on wide screens, Drawer on phones), header, page. */
 export function AppLayout() {
   const me = useMe();
-  const { logout } = useAuth();
+  const { logout, can } = useAuth();
   const { t } = useTranslation();
   const lang = useLanguage();
   const { message } = App.useApp();
@@ -134,6 +140,7 @@ export function AppLayout() {
             </span>
           </div>
           <Space size={isMobile ? 8 : 16} className="cc-header__right">
+            {can('case.read') && <NotificationBell />}
             <LanguageSwitch />
             {isMobile ? (
               <Dropdown

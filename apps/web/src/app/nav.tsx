@@ -3,16 +3,21 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BankOutlined,
+  BarChartOutlined,
   ContactsOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   FileProtectOutlined,
+  FormOutlined,
+  HistoryOutlined,
   ImportOutlined,
   NodeIndexOutlined,
+  ProfileOutlined,
   ScheduleOutlined,
   SettingOutlined,
   TeamOutlined,
   UserOutlined,
+  ControlOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@cc/domain';
 import type zhCN from '../i18n/zh-CN';
@@ -31,9 +36,12 @@ export interface NavEntry {
   /** The permission that shows the entry (a list: any one of them); null = every signed-in user. */
   permission: Permission | readonly Permission[] | null;
   page: LazyExoticComponent<ComponentType>;
+  /** A route without a menu entry (e.g. one case); it still has its permission guard. */
+  hidden?: boolean;
 }
 
-export const NAV: readonly NavEntry[] = [
+/** Every page with its route and guard, in menu order; `hidden` ones have no menu entry. */
+export const ROUTES: readonly NavEntry[] = [
   {
     key: 'dashboard',
     path: 'dashboard',
@@ -47,6 +55,42 @@ export const NAV: readonly NavEntry[] = [
     icon: EnvironmentOutlined,
     permission: 'map.read',
     page: lazy(() => import('../pages/MapPage')),
+  },
+  {
+    key: 'cases',
+    path: 'cases',
+    icon: ProfileOutlined,
+    permission: 'case.read',
+    page: lazy(() => import('../pages/CasesPage')),
+  },
+  {
+    key: 'caseNew',
+    path: 'cases/new',
+    icon: FormOutlined,
+    permission: 'case.report',
+    page: lazy(() => import('../pages/NewCasePage')),
+  },
+  {
+    key: 'caseDetail',
+    path: 'cases/:id',
+    icon: ProfileOutlined,
+    permission: 'case.read',
+    page: lazy(() => import('../pages/CaseDetailPage')),
+    hidden: true,
+  },
+  {
+    key: 'rechecks',
+    path: 'rechecks',
+    icon: HistoryOutlined,
+    permission: 'case.verify',
+    page: lazy(() => import('../pages/RechecksPage')),
+  },
+  {
+    key: 'caseStats',
+    path: 'case-stats',
+    icon: BarChartOutlined,
+    permission: 'case.read',
+    page: lazy(() => import('../pages/CaseStatsPage')),
   },
   {
     key: 'regions',
@@ -112,6 +156,13 @@ export const NAV: readonly NavEntry[] = [
     page: lazy(() => import('../pages/AuditPage')),
   },
   {
+    key: 'caseSettings',
+    path: 'case-settings',
+    icon: ControlOutlined,
+    permission: 'category.manage',
+    page: lazy(() => import('../pages/CaseSettingsPage')),
+  },
+  {
     key: 'settings',
     path: 'settings',
     icon: SettingOutlined,
@@ -127,13 +178,16 @@ export const NAV: readonly NavEntry[] = [
   },
 ];
 
+/** The main menu: the pages that have an entry in it. */
+export const NAV: readonly NavEntry[] = ROUTES.filter((e) => !e.hidden);
+
 /** Whether permissions allow an entry's `permission` (null = anyone; a list = any one of them). */
 export function allows(permission: NavEntry['permission'], has: (p: Permission) => boolean): boolean {
   if (permission === null) return true;
   return typeof permission === 'string' ? has(permission) : permission.some(has);
 }
 
-/** The entries a user with these permissions sees, in menu order. */
+/** The menu entries a user with these permissions sees, in menu order (hidden routes left out). */
 export function visibleNav(permissions: readonly string[]): NavEntry[] {
   const has = new Set<string>(permissions);
   return NAV.filter((e) => allows(e.permission, (p) => has.has(p)));

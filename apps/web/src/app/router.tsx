@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Outlet, useRouteError } from 'react-router';
 import { AppLayout } from './AppLayout';
-import { NAV } from './nav';
+import { ROUTES } from './nav';
 import { AuthGate, HomeRedirect, PageFrame, RequirePasswordChange, RequireUser, VisitorOnly } from './guards';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { FullPageSpin } from '../components/states';
@@ -9,6 +9,8 @@ import { FullPageSpin } from '../components/states';
 const LoginPage = lazy(() => import('../pages/LoginPage'));
 const ForcedPasswordPage = lazy(() => import('../pages/ForcedPasswordPage'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
+const PublicReportPage = lazy(() => import('../public/ReportPage'));
+const PublicTrackPage = lazy(() => import('../public/TrackPage'));
 
 /** Errors thrown while routing (not while rendering a page) end up here. */
 function RouteError() {
@@ -34,6 +36,20 @@ function Root() {
 }
 
 export const router = createBrowserRouter([
+  // Citizen pages (随手拍, 进度查询): no login and no wait for /auth/me, each loaded on its own.
+  {
+    element: (
+      <Suspense fallback={<FullPageSpin />}>
+        <Outlet />
+      </Suspense>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      { path: '/report', element: <PublicReportPage /> },
+      { path: '/track', element: <PublicTrackPage /> },
+      { path: '/track/:number', element: <PublicTrackPage /> },
+    ],
+  },
   {
     element: <Root />,
     errorElement: <RouteError />,
@@ -63,7 +79,7 @@ export const router = createBrowserRouter([
         ),
         children: [
           { index: true, element: <HomeRedirect /> },
-          ...NAV.map((entry) => ({
+          ...ROUTES.map((entry) => ({
             path: entry.path,
             element: (
               <PageFrame permission={entry.permission}>

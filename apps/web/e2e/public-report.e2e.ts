@@ -1,0 +1,195 @@
+import { deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { CasePage } from '@cc/domain';
+import { demoAccounts, launchBrowser, loginThroughForm, newContext, shot, type DemoAccount } from './support/browser';
+import { apiGet, centreOf, type RegionFeature } from './support/map';
+
+let browser: Browser;
+let accounts: DemoAccount[];
+const contexts: BrowserContext[] = [];
+const account = (username: string) => accounts.find((a) => a.username === username)!;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  accounts = await demoAccounts();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+});
+
+// ---- a small PNG made here: the server checks uploads by their content ----
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+/** A 160×120 RGB PNG: a brownish heap on grey, like a photo of garbage by a wall. */
+function photoPng(): Buffer {
+  const w = 160;
+  const h = 120;
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = y * (w * 3 + 1) + 1 + x * 3;
+      const heap = (x - 80) ** 2 / 2500 + (y - 95) ** 2 / 900 < 1;
+      const [r, g, b] = heap ? [130, 95, 60] : y < 70 ? [200, 200, 205] : [150, 150, 150];
+      raw[o] = r;
+      raw[o + 1] = g;
+      raw[o + 2] = b;
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.writeUInt8(8, 8);
+  ihdr.writeUInt8(2, 9);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const PHONE_SIZE = { width: 390, height: 844 };
+const noSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+/** Elements sticking out past the right edge of the screen (a phone must not scroll sideways). */
+const wideElements = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 && el.offsetParent !== null)
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+  );
+
+describe('市民随手拍 (S10): a resident reports from a phone and follows the number', () => {
+  it('reports a problem in 东关社区 without login, gets a number, follows it; the office sees it', async () => {
+    // The office knows where 东关社区 is; the resident's phone "is" at its centre.
+    const officeCtx = await newContext(browser);
+    contexts.push(officeCtx);
+    const office = await officeCtx.newPage();
+    await loginThroughForm(office, account('office').username, account('office').password);
+    await office.getByTestId('main-menu').waitFor();
+    const communities = await apiGet<{ features: RegionFeature[] }>(office, '/regions/geojson?level=community');
+    const dongguan = communities.features.find((f) => f.properties.name === '东关社区');
+    expect(dongguan, '东关社区 in the demo county').toBeTruthy();
+    const [lng, lat] = centreOf(dongguan!);
+
+    const ctx = await newContext(browser, {
+      viewport: PHONE_SIZE,
+      isMobile: true,
+      hasTouch: true,
+      geolocation: { latitude: lat, longitude: lng, accuracy: 10 },
+      permissions: ['geolocation'],
+    });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+
+    // ---- the empty form: city name in the header, no app menu ----
+    await page.goto('/report');
+    await page.getByTestId('report-form').waitFor();
+    await expect.poll(() => page.getByTestId('public-city').innerText()).toMatch(/\S/);
+    expect(await page.getByTestId('main-menu').count()).toBe(0);
+    expect(await page.getByTestId('open-menu').count()).toBe(0);
+    await page.getByTestId('report-map').waitFor();
+    await shot(page, 'public-report-empty');
+    expect(await wideElements(page)).toEqual([]);
+
+    // ---- a wrong input: submit without a photo (and nothing else) → clear messages on the fields ----
+    await page.getByTestId('report-submit').click();
+    await expect.poll(() => page.getByTestId('report-error').innerText()).toContain('请按提示修改后再提交');
+    const body = () => page.getByTestId('report-form').innerText();
+    expect(await body()).toContain('请至少拍摄或上传 1 张现场照片');
+    expect(await body()).toContain('请选择问题位置');
+    expect(await body()).toContain('请选择问题类型');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'public-report-missing', { fullPage: false });
+
+    // ---- a file that is not an image: the server's message under the photos ----
+    await page.getByTestId('report-file-input').setInputFiles({ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is not a picture at all') });
+    await page.locator('[data-testid="report-photo"][data-status="error"]').waitFor();
+    const photoErrors = await page.getByTestId('report-photo-errors').innerText();
+    expect(photoErrors).toMatch(/照片 1：\S+/);
+    await shot(page, 'public-report-bad-file', { fullPage: false });
+    await page.getByRole('button', { name: '删除这张照片 (1)' }).click();
+    expect(await page.getByTestId('report-photo').count()).toBe(0);
+
+    // ---- a real photo, taken with the camera ----
+    await page.getByTestId('report-camera-input').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: photoPng() });
+    await page.locator('[data-testid="report-photo"][data-status="done"]').waitFor();
+
+    // ---- the place: "使用我的位置" (the context's geolocation) ----
+    await page.getByTestId('report-locate').click();
+    await page.getByTestId('report-place-set').waitFor();
+    const pinned = await page.getByTestId('report-map').evaluate((el) => [Number(el.dataset.lng), Number(el.dataset.lat)]);
+    expect(pinned[0]).toBeCloseTo(lng, 5);
+    expect(pinned[1]).toBeCloseTo(lat, 5);
+    await page.locator('#address').fill('东关路口公交站旁');
+
+    // ---- the category (grouped by major class), a short description, a phone number ----
+    await page.locator('#categoryCode').click();
+    await page.locator('.ant-select-dropdown .ant-select-item-option[title="暴露垃圾"]').click();
+    await page.locator('#description').fill('路口垃圾桶满溢，周边散落垃圾，有异味');
+    await page.locator('#phone').fill('13800138000');
+    expect(await noSideways(page)).toBeLessThanOrEqual(PHONE_SIZE.width);
+    await shot(page, 'public-report-filled');
+
+    // ---- submit → the number, big and copyable ----
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-done').waitFor();
+    const number = (await page.getByTestId('report-number').innerText()).trim();
+    expect(number).toMatch(/^\d{12}$/);
+    expect(await page.getByTestId('report-done').innerText()).toContain('提交成功');
+    await shot(page, 'public-report-done');
+
+    // ---- 查看进度 → /track/<number>: 已受理, the steps, nothing personal ----
+    await page.getByTestId('report-track').click();
+    await page.waitForURL(`**/track/${number}`);
+    await page.getByTestId('track-card').waitFor();
+    expect(await page.getByTestId('track-state').innerText()).toBe('已受理');
+    const card = await page.getByTestId('track-card').innerText();
+    expect(card).toContain(number);
+    expect(card).toContain('暴露垃圾');
+    expect(card).toContain('东关社区');
+    expect(card).not.toContain('13800138000');
+    expect(await page.getByTestId('track-steps').innerText()).toContain('已受理');
+    expect(await noSideways(page)).toBeLessThanOrEqual(PHONE_SIZE.width);
+    await shot(page, 'public-track');
+
+    // ---- the same in English: the state and steps come back in the language asked for ----
+    await page.getByTestId('lang-switch').getByText('EN').click();
+    await expect.poll(() => page.getByTestId('track-state').innerText()).toBe('Received');
+    expect(await page.locator('.cc-public__title').innerText()).toBe('Track a report');
+    await shot(page, 'public-track-en');
+    await page.getByTestId('lang-switch').getByText('中文').click();
+    await expect.poll(() => page.getByTestId('track-state').innerText()).toBe('已受理');
+
+    // ---- a mistyped number: a plain "not found", and this device's recent number to tap ----
+    await page.goto('/track');
+    await page.getByTestId('track-input').fill('202001010000');
+    await page.getByTestId('track-search').click();
+    await page.waitForURL('**/track/202001010000');
+    await expect.poll(() => page.getByTestId('track-error').innerText()).toContain('202001010000');
+    expect(await page.locator('.cc-track__recent').innerText()).toContain(number);
+    await shot(page, 'public-track-not-found');
+
+    // ---- the office sees the citizen's report in the ledger ----
+    const ledger = await apiGet<CasePage>(office, '/cases?source=citizen');
+    const mine = ledger.items.find((c) => c.number === number);
+    expect(mine, `case ${number} in GET /cases?source=citizen`).toBeTruthy();
+    expect(mine!.source).toBe('citizen');
+    expect(mine!.category.name).toBe('暴露垃圾');
+    expect(mine!.community?.name).toBe('东关社区');
+    expect(mine!.state).toBe('reported');
+  });
+});
