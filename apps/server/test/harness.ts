@@ -143,11 +143,11 @@ export async function makeCity(db: DB) {
   return { tenantId, regions: { county, street, commA, commB }, units: { office, streetOffice, unitA, unitB, schoolA, schoolB }, users };
 }
 
-/** A multipart body with one file part (field "file"). */
-export function multipartFile(name: string, type: string, data: Buffer) {
+/** A multipart body with one file part (field "file" unless named). */
+export function multipartFile(name: string, type: string, data: Buffer, field = 'file') {
   const boundary = '----cc' + randomBytes(8).toString('hex');
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`),
     data,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);

@@ -130,6 +130,12 @@ export function positionsOf(g: AreaGeometry | LineStringGeometry): Position[] {
   return g.coordinates.flat(2);
 }
 
+/** The middle of an area's bounding box (for a marker or a test point; inside any convex area). */
+export function bboxCentre(g: AreaGeometry): Position {
+  const b = bboxOf(positionsOf(g));
+  return [(b.minLng + b.maxLng) / 2, (b.minLat + b.maxLat) / 2];
+}
+
 /** Is every vertex of `inner` inside `outer` (a grid inside its community)? */
 export function areaWithin(inner: AreaGeometry, outer: AreaGeometry): boolean {
   return positionsOf(inner).every((p) => pointInArea(p, outer));

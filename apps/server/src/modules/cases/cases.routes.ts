@@ -5,10 +5,9 @@ import {
   HideCaseBody, HolidayYearBody, HolidayYearView, IdParams, Id, TransitionBody, UpdateCategoryBody,
 } from '@cc/domain';
 import { requireActor } from '../../platform/actor.js';
-import { auditContextOf, recordAudit } from '../../platform/audit.js';
+import { auditContextOf } from '../../platform/audit.js';
 import type { DB } from '../../platform/database.js';
-import { AppError } from '../../platform/errors.js';
-import { sniff, type FileStore } from '../../platform/files.js';
+import { readUpload, saveStoredFile, sniff, type FileStore } from '../../platform/files.js';
 import type { CaseCatalog } from './catalog.service.js';
 import type { CasesService } from './cases.service.js';
 
@@ -85,23 +84,10 @@ export function casesRoutes(deps: { db: DB; files: FileStore; cases: CasesServic
       },
     }, async (request, reply) => {
       const actor = requireActor(request.actor);
-      if (!request.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE');
-      const part = await request.file({ limits: { fileSize: MAX_PHOTO_BYTES, files: 1 } });
-      if (!part) throw new AppError(400, 'BAD_REQUEST', {}, { reason: 'no file' });
-      const data = await part.toBuffer().catch((err: { code?: string }) => {
-        if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'FILE_TOO_LARGE', { limit: '10 MB' });
-        throw err;
-      });
+      const { data, name } = await readUpload(request, { maxBytes: MAX_PHOTO_BYTES, defaultName: 'photo' });
       const mime = await sniff(data, 'image');
-      const name = (part.filename || 'photo').slice(0, 200);
-      const sha = await files.put(actor.tenantId, data);
-      const row = await db.transaction().execute(async (tx) => {
-        const r = await tx.insertInto('stored_file').values({ tenant_id: actor.tenantId, sha256: sha, original_name: name, mime, size_bytes: data.length, created_by: actor.userId })
-          .returning(['id']).executeTakeFirstOrThrow();
-        await recordAudit(tx, auditContextOf(request), { action: 'file.uploaded', entityType: 'file', entityId: r.id, after: { name, mime, size: data.length, sha256: sha } });
-        return r;
-      });
-      return reply.status(201).send({ id: row.id, name, mime, sizeBytes: data.length });
+      const id = await db.transaction().execute((tx) => saveStoredFile(tx, files, auditContextOf(request), { tenantId: actor.tenantId, data, mime, name, createdBy: actor.userId }));
+      return reply.status(201).send({ id, name, mime, sizeBytes: data.length });
     });
   };
 }

@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import {
-  CASE_SOURCES, CASE_STATE_CATEGORY, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
+  CASE_SOURCES, CASE_STATE_CATEGORY, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
   type CaseActorRole, type CaseEvent, type CaseListQuery, type CasePage, type CasePreview, type CaseSource, type CaseState, type CaseView,
   type CreateCaseBody, type DeadlineClass, type HideCaseBody, type PhotoInput, type ResponsibilityAnswer, type TransitionBody, type CasePhotoStage,
 } from '@cc/domain';
@@ -211,7 +211,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
       .where('state', 'in', OPEN_STATES).where('lat', '>=', lat - dLat).where('lat', '<=', lat + dLat).where('lng', '>=', lng - dLng).where('lng', '<=', lng + dLng)
       .$if(excludeId !== undefined, (q) => q.where('id', '!=', excludeId!))
       .orderBy('created_at', 'desc').limit(10).execute();
-    return rows.map((r) => ({ ...r, distanceM: Math.round(distanceM(lat, lng, r.lat, r.lng)) })).filter((r) => r.distanceM <= s.duplicateRadiusM)
+    return rows.map((r) => ({ ...r, distanceM: Math.round(distanceM([lng, lat], [r.lng, r.lat])) })).filter((r) => r.distanceM <= s.duplicateRadiusM)
       .map((r) => ({ id: r.id, number: r.number, state: r.state as CaseState, distanceM: r.distanceM, createdAt: new Date(r.created_at).toISOString(), description: r.description }));
   }
 
@@ -307,12 +307,13 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     const d = decide(CASE_TRANSITIONS, c.state as CaseState, event, who.role === 'system' ? ['office', 'inspector'] : [who.role as CaseActorRole]);
     if (!d.ok) throw new AppError(409, d.reason, {}, { state: c.state, event });
     const now = clock.now();
-    const cal = await catalog.calendar(c.tenant_id, tx);
+    // The city's calendar only for the events that count working time (not on every transition).
+    const calendar = () => catalog.calendar(c.tenant_id, tx);
     const cls = c.deadline_class as DeadlineClass;
     const amount = Number(c.deadline_amount);
     const set: Partial<Record<keyof CaseRow, unknown>> = {};
     const data: Record<string, unknown> = {};
-    const newDeadline = (from: Date) => (input.deadlineAt ? new Date(input.deadlineAt) : computeDeadline(from, amount, cls, cal));
+    const newDeadline = async (from: Date) => (input.deadlineAt ? new Date(input.deadlineAt) : computeDeadline(from, amount, cls, await calendar()));
 
     switch (event) {
       case 'assign': {
@@ -322,7 +323,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
           await assertUnit(tx, c.tenant_id, input.unitId);
           set.routed_by = 'office';
         }
-        const deadline = newDeadline(now);
+        const deadline = await newDeadline(now);
         Object.assign(set, { responsible_unit_id: unitId, assigned_at: now, deadline_at: deadline, timer_started_at: now, time_used: 0, overdue_at: null, submitted_at: null });
         data.unitId = unitId;
         data.deadlineAt = deadline.toISOString();
@@ -342,14 +343,14 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
         data.previousUnitId = c.responsible_unit_id;
         break;
       case 'approve_deferral': {
-        const used = Number(c.time_used) + (c.timer_started_at ? elapsed(c.timer_started_at, now, cls, cal) : 0);
+        const used = Number(c.time_used) + (c.timer_started_at ? elapsed(c.timer_started_at, now, cls, await calendar()) : 0);
         Object.assign(set, { time_used: used, deadline_at: null, timer_started_at: null });
         data.timeUsed = used;
         break;
       }
       case 'end_deferral': {
         const left = Math.max(amount - Number(c.time_used), 0);
-        const deadline = input.deadlineAt ? new Date(input.deadlineAt) : computeDeadline(now, left, cls, cal);
+        const deadline = input.deadlineAt ? new Date(input.deadlineAt) : computeDeadline(now, left, cls, await calendar());
         Object.assign(set, { deadline_at: deadline, timer_started_at: now, overdue_at: deadline.getTime() < now.getTime() ? now : null });
         data.deadlineAt = deadline.toISOString();
         break;
@@ -360,7 +361,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
         data.overdueHours = c.deadline_at ? Math.max(0, Math.round((now.getTime() - c.deadline_at.getTime()) / 3_600_000)) : 0;
         break;
       case 'relapse': {
-        const deadline = newDeadline(now);
+        const deadline = await newDeadline(now);
         Object.assign(set, {
           relapse_count: c.relapse_count + 1, assigned_at: now, deadline_at: deadline, timer_started_at: now, time_used: 0, overdue_at: null,
           submitted_at: null, closed_at: null, closed_on_time: null,
@@ -567,13 +568,4 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** The instant a local (Asia/Shanghai) date starts, plus `days`. */
 export function startOfDay(date: string, days = 0): Date {
   return new Date(Date.parse(`${date}T00:00:00+08:00`) + days * 86_400_000);
-}
-
-export function distanceM(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  const R = 6_371_000;
-  const toRad = (x: number) => (x * Math.PI) / 180;
-  const dLat = toRad(lat2 - lat1);
-  const dLng = toRad(lng2 - lng1);
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(lat1)) * Math.cos(toRad(lat2)) * Math.sin(dLng / 2) ** 2;
-  return 2 * R * Math.asin(Math.sqrt(a));
 }

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AreaGeometry, Position } from '@cc/domain';
+import { bboxCentre, type AreaGeometry, type Position } from '@cc/domain';
 import { createTestApp, login, multipartFile, PNG_1x1, type Session, type TestApp } from '../../../test/harness.js';
 import { loadDemoCity } from '../demo/load-demo-city.js';
 
@@ -21,11 +21,7 @@ beforeAll(async () => {
   await at('2026-03-12T09:00:00+08:00');
   const f = (await as.office!.request({ method: 'GET', url: '/api/v1/regions/geojson?level=community' })).json().features
     .find((x: { properties: { name: string } }) => x.properties.name === '东关社区');
-  const g = f.geometry as AreaGeometry;
-  const ring = g.type === 'Polygon' ? g.coordinates[0]! : g.coordinates[0]![0]!;
-  const xs = ring.map((p) => p[0]);
-  const ys = ring.map((p) => p[1]);
-  dongguan = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+  dongguan = bboxCentre(f.geometry as AreaGeometry);
 });
 afterAll(() => t.close());
 

@@ -14,6 +14,7 @@ import type { DB } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files.js';
 import { startOfDay, type CasesService } from './cases.service.js';
+import { DEFAULT_MAP_SETTINGS } from '../responsibility/settings.service.js';
 
 const TIMED = [...CASE_TIMED_STATES];
 const OPEN = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
@@ -156,8 +157,10 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
     async hotSpots(actor: Actor, q: { from?: string; to?: string; cellM?: number; minRelapses?: number }): Promise<{ items: HotSpot[] }> {
       const cell = q.cellM ?? 100;
       const dLat = cell / 111_320;
-      const centre = await db.selectFrom('case_record').select((eb) => eb.fn.avg<number>('lat').as('lat')).where('tenant_id', '=', actor.tenantId).executeTakeFirst();
-      const dLng = cell / (111_320 * Math.cos(((Number(centre?.lat) || 30) * Math.PI) / 180));
+      // Cells are square at the city's latitude (its map centre): one row, not a scan of the cases.
+      const t = await db.selectFrom('tenant').select(sql<string | null>`settings #>> '{map,mapCenter,lat}'`.as('lat')).where('id', '=', actor.tenantId).executeTakeFirstOrThrow();
+      const lat = Number(t.lat ?? DEFAULT_MAP_SETTINGS.mapCenter.lat);
+      const dLng = cell / (111_320 * Math.cos((lat * Math.PI) / 180));
       const inner = scoped(actor, q.from, q.to)
         .select((eb) => [
           'c.id', 'c.category_id', 'c.lat', 'c.lng', 'c.relapse_count',

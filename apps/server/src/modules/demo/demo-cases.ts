@@ -1,4 +1,4 @@
-import type { AreaGeometry, CaseEvent } from '@cc/domain';
+import { bboxCentre, type AreaGeometry, type CaseEvent } from '@cc/domain';
 import { systemAuditContext } from '../../platform/audit.js';
 import { ManualClock } from '../../platform/clock.js';
 import type { DB } from '../../platform/database.js';
@@ -27,13 +27,6 @@ const CASES: DemoCase[] = [
   { community: '东关社区', offset: [-0.0003, -0.0006], category: '0503', description: '人行道上非机动车乱停放', address: '东关路 56 号', daysAgo: 4, events: [{ event: 'accept', afterHours: 1 }, { event: 'submit', note: '已摆放整齐', afterHours: 3 }, { event: 'verify_fail', note: '仍有车辆压占盲道', afterHours: 6 }] },
 ];
 
-function centre(g: AreaGeometry): [number, number] {
-  const ring = g.type === 'Polygon' ? g.coordinates[0]! : g.coordinates[0]![0]!;
-  const xs = ring.slice(0, -1).map((p) => p[0]!);
-  const ys = ring.slice(0, -1).map((p) => p[1]!);
-  return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-}
-
 /**
  * A few cases in the demo county, in several states, so the ledger, the statistics and the
  * overdue marks have something to show on first start. They go through the case service like
@@ -51,7 +44,7 @@ export async function loadDemoCases(db: DB, tenantId: number, now = new Date()):
   for (const d of CASES) {
     const region = regions.find((r) => r.name === d.community);
     if (!region?.geometry) continue;
-    const [lng, lat] = centre(region.geometry as AreaGeometry);
+    const [lng, lat] = bboxCentre(region.geometry as AreaGeometry);
     const start = new Date(now.getTime() - d.daysAgo * 86_400_000 - 3 * 3_600_000);
     clock.set(start);
     const id = await cases.intake(tenantId, {

@@ -4,8 +4,8 @@ import { requireActor } from '../../platform/actor.js';
 import { auditContextOf } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DB } from '../../platform/database.js';
-import { AppError, localeOf } from '../../platform/errors.js';
-import { contentDisposition } from '../../platform/files.js';
+import { localeOf } from '../../platform/errors.js';
+import { contentDisposition, readUpload } from '../../platform/files.js';
 import { MAX_UPLOAD_BYTES } from '../files/files.routes.js';
 import type { SettingsService } from '../responsibility/settings.service.js';
 import { createImportsService } from './imports.service.js';
@@ -60,14 +60,7 @@ export function importsModule(deps: { db: DB; clock: Clock; settings: SettingsSe
         },
       }, async (request, reply) => {
         const actor = requireActor(request.actor);
-        if (!request.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE');
-        const part = await request.file({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
-        if (!part) throw new AppError(400, 'IMPORT_NO_FILE');
-        const data = await part.toBuffer().catch((err: { code?: string }) => {
-          if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'FILE_TOO_LARGE', { limit: '20 MB' });
-          throw err;
-        });
-        const name = (part.filename || `${kind}.xlsx`).slice(0, 200);
+        const { data, name } = await readUpload(request, { maxBytes: MAX_UPLOAD_BYTES, noFile: 'IMPORT_NO_FILE', defaultName: `${kind}.xlsx` });
         const out = await imports.start(actor, kind, { name, data }, auditContextOf(request), localeOf(request));
         return 'jobId' in out ? reply.status(202).send(out) : reply.send(out);
       });

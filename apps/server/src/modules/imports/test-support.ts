@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
-import type { Session } from '../../../test/harness.js';
+import { multipartFile, type Session } from '../../../test/harness.js';
 
 /** Test helpers for the import routes: workbooks built with ExcelJS, uploads as multipart. */
 
@@ -27,13 +26,7 @@ export async function readBack(data: Buffer): Promise<{ names: string[]; header:
 }
 
 export function multipart(fileName: string, data: Buffer, field = 'file') {
-  const boundary = `----cc${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\n`
-    + 'Content-Type: application/octet-stream\r\n\r\n');
-  return {
-    payload: Buffer.concat([head, data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
+  return multipartFile(fileName, 'application/octet-stream', data, field);
 }
 
 export function upload(s: Session, kind: string, data: Buffer, fileName = `${kind}.xlsx`, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {

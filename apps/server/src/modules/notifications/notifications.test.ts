@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AreaGeometry, Position } from '@cc/domain';
+import { bboxCentre, type Position } from '@cc/domain';
 import { createTestApp, login, multipartFile, PNG_1x1, type Session, type TestApp } from '../../../test/harness.js';
 import { loadDemoCity } from '../demo/load-demo-city.js';
 import { backoffMs, deliverPending, dispatchOutbox, MAX_ATTEMPTS } from './dispatcher.js';
@@ -52,12 +52,7 @@ const as: Record<string, Session> = {};
 let dongguan: Position;
 const USERS = ['office', 'inspector', 'community', 'community2', 'street', 'grid'];
 
-const centre = (g: AreaGeometry): Position => {
-  const ring = g.type === 'Polygon' ? g.coordinates[0]! : g.coordinates[0]![0]!;
-  const xs = ring.slice(0, -1).map((p) => p[0]);
-  const ys = ring.slice(0, -1).map((p) => p[1]);
-  return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-};
+const centre = bboxCentre;
 
 /** Move the clock and log everyone in again (sessions end after 30 idle minutes). */
 async function at(when: Date | string) {

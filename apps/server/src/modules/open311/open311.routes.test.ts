@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AreaGeometry, Position } from '@cc/domain';
+import { bboxCentre, type Position } from '@cc/domain';
 import { createTestApp, login, multipartFile, PNG_1x1, type Session, type TestApp } from '../../../test/harness.js';
 import { sha256 } from '../../platform/auth.js';
 import { loadDemoCity } from '../demo/load-demo-city.js';
@@ -52,12 +52,7 @@ let dongguan: Position;
 let apiKey: string;
 let volunteerKey: string;
 
-const centre = (g: AreaGeometry): Position => {
-  const ring = g.type === 'Polygon' ? g.coordinates[0]! : g.coordinates[0]![0]!;
-  const xs = ring.slice(0, -1).map((p) => p[0]);
-  const ys = ring.slice(0, -1).map((p) => p[1]);
-  return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-};
+const centre = bboxCentre;
 
 beforeAll(async () => {
   t = await createTestApp();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AreaGeometry, Position } from '@cc/domain';
+import { bboxCentre, type Position } from '@cc/domain';
 import { createTestApp, login, multipartFile, PNG_1x1, type Session, type TestApp } from '../../../test/harness.js';
 import { loadDemoCity } from '../demo/load-demo-city.js';
 
@@ -7,12 +7,7 @@ let t: TestApp;
 let office: Session;
 let dongguan: Position;
 
-const centre = (g: AreaGeometry): Position => {
-  const ring = g.type === 'Polygon' ? g.coordinates[0]! : g.coordinates[0]![0]!;
-  const xs = ring.slice(0, -1).map((p) => p[0]);
-  const ys = ring.slice(0, -1).map((p) => p[1]);
-  return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-};
+const centre = bboxCentre;
 
 beforeAll(async () => {
   t = await createTestApp();

@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Config } from '../../platform/config.js';
 import type { DB } from '../../platform/database.js';
 import { AppError, localeOf } from '../../platform/errors.js';
-import { sniff, type FileStore } from '../../platform/files.js';
+import { readUpload, sniff, type FileStore } from '../../platform/files.js';
 import type { CaseCatalog } from '../cases/catalog.service.js';
 import { MAX_PHOTO_BYTES } from '../cases/cases.routes.js';
 import type { CasesService } from '../cases/cases.service.js';
@@ -55,15 +55,8 @@ export function publicRoutes(deps: PublicDeps): FastifyPluginAsyncTypebox {
       const t = await resolveCity(db, request.query.city);
       const ipHash = ipHashOf(t.id, request.ip);
       await svc.checkUploadRate(t.id, ipHash);
-      if (!request.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE');
-      const part = await request.file({ limits: { fileSize: MAX_PHOTO_BYTES, files: 1 } });
-      if (!part) throw new AppError(400, 'BAD_REQUEST', {}, { reason: 'no file' });
-      const data = await part.toBuffer().catch((err: { code?: string }) => {
-        if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'FILE_TOO_LARGE', { limit: '10 MB' });
-        throw err;
-      });
+      const { data, name } = await readUpload(request, { maxBytes: MAX_PHOTO_BYTES, defaultName: 'photo' });
       const mime = await sniff(data, 'image');
-      const name = (part.filename || 'photo').slice(0, 200);
       const token = await svc.storeUpload(t.id, ipHash, data, mime, name, citizenAuditContext(t.id, ipHash, String(request.id)));
       return reply.status(201).send({ token });
     });

@@ -10,8 +10,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Config } from '../../platform/config.js';
 import type { DB } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
-import { recordAudit } from '../../platform/audit.js';
-import type { FileStore } from '../../platform/files.js';
+import { saveStoredFile, type FileStore } from '../../platform/files.js';
 import type { CaseCatalog } from '../cases/catalog.service.js';
 import type { CasesService } from '../cases/cases.service.js';
 import { DEFAULT_MAP_SETTINGS } from '../responsibility/settings.service.js';
@@ -103,13 +102,10 @@ export function createPublicService(deps: { db: DB; files: FileStore; cases: Cas
 
     /** Store a checked image and hand out the token a report claims it with. */
     async storeUpload(tenantId: number, ipHash: string, data: Buffer, mime: string, name: string, ctx: AuditContext): Promise<string> {
-      const sha = await files.put(tenantId, data);
       const token = newSecret(32);
       await db.transaction().execute(async (tx) => {
-        const f = await tx.insertInto('stored_file').values({ tenant_id: tenantId, sha256: sha, original_name: name, mime, size_bytes: data.length, created_by: null })
-          .returning('id').executeTakeFirstOrThrow();
-        await tx.insertInto('public_upload').values({ tenant_id: tenantId, token_hash: sha256(token), file_id: f.id, ip_hash: ipHash, created_at: clock.now() }).execute();
-        await recordAudit(tx, ctx, { action: 'file.uploaded', entityType: 'file', entityId: f.id, after: { name, mime, size: data.length, sha256: sha, public: true } });
+        const fileId = await saveStoredFile(tx, files, ctx, { tenantId, data, mime, name, createdBy: null, auditExtra: { public: true } });
+        await tx.insertInto('public_upload').values({ tenant_id: tenantId, token_hash: sha256(token), file_id: fileId, ip_hash: ipHash, created_at: clock.now() }).execute();
       });
       return token;
     },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AreaGeometry, Position } from '@cc/domain';
+import { bboxCentre, type Position } from '@cc/domain';
 import { createTestApp, login, type Session, type TestApp } from '../../../test/harness.js';
 import { loadDemoCity } from '../demo/load-demo-city.js';
 
@@ -13,12 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const centre = (g: AreaGeometry): Position => {
-  const ring = g.type === 'Polygon' ? g.coordinates[0]! : g.coordinates[0]![0]!;
-  const xs = ring.slice(0, -1).map((p) => p[0]);
-  const ys = ring.slice(0, -1).map((p) => p[1]);
-  return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-};
+const centre = bboxCentre;
 const ask = (s: Session, p: Position, extra = '') => s.request({ method: 'GET', url: `/api/v1/responsibility?lng=${p[0]}&lat=${p[1]}${extra}` });
 
 describe('routing query on the demo county', () => {
