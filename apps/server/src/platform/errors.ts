@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_MESSAGES, formatMessage, pickLocale, type ErrorCode, type Locale } from '@cc/domain';
+import { ERROR_MESSAGES, formatMessage, pickLocale, type ErrorCode, type Locale, type MessageParam } from '@cc/domain';
 import { localizeValidation } from './validation.js';
 
 /** An expected failure: a status, a code from the shared catalogue, and parameters for its message. */
@@ -7,7 +7,7 @@ export class AppError extends Error {
   constructor(
     public readonly status: number,
     public readonly code: ErrorCode,
-    public readonly params: Record<string, string | number> = {},
+    public readonly params: Record<string, MessageParam> = {},
     public readonly details?: unknown,
   ) {
     super(code);
@@ -40,7 +40,7 @@ export function registerErrorHandling(app: FastifyInstance, opts: { spaIndex: bo
       // Field or row problems carry their own message, or a `problem` code (with `params`) to
       // render in the caller's language, or else take the error's message.
       const details = Array.isArray(err.details)
-        ? err.details.map((d: { message?: string; problem?: string; params?: Record<string, string> }) => ({
+        ? err.details.map((d: { message?: string; problem?: string; params?: Record<string, MessageParam> }) => ({
             ...d,
             message: d.message || (d.problem && d.problem in ERROR_MESSAGES ? formatMessage(d.problem as ErrorCode, locale, d.params) : message),
           }))

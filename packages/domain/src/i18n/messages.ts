@@ -178,6 +178,7 @@ export const ERROR_MESSAGES = {
   CALENDAR_DATE_OUTSIDE_YEAR: { 'zh-CN': '日期 {date} 不在 {year} 年内', en: 'The date {date} is not in {year}' },
   CALENDAR_DATE_TWICE: { 'zh-CN': '日期 {date} 不能既是节假日又是调休工作日', en: 'The date {date} cannot be both a holiday and a working day' },
   RECHECK_DONE: { 'zh-CN': '该回头看已完成', en: 'This re-check is already done' },
+  OFFICE_HOURS_ORDER: { 'zh-CN': '办公时段须按时间先后排列，且结束晚于开始', en: 'Office-hour periods must be in order and end after they start' },
   DOCUMENT_RENDER_FAILED: { 'zh-CN': 'PDF 生成失败，请稍后重试或下载 Word 版', en: 'The PDF could not be made; try again later or download the Word file' },
   CITY_REQUIRED: { 'zh-CN': '请指定城市', en: 'Please name the city' },
   PUBLIC_UPLOAD_INVALID: { 'zh-CN': '照片已失效或已使用，请重新上传', en: 'The photo upload has expired or was used; upload it again' },
@@ -230,15 +231,19 @@ export function pickLocale(acceptLanguage: string | undefined | null): Locale {
   return 'zh-CN';
 }
 
+/** A message parameter: a value, or text in each language (picked by the reader's locale). */
+export type MessageParam = string | number | Readonly<Record<Locale, string>>;
+
 export function formatMessage(
   code: ErrorCode,
   locale: Locale,
-  params: Record<string, string | number> = {},
+  params: Record<string, MessageParam> = {},
 ): string {
   const template: string = ERROR_MESSAGES[code][locale];
   return template.replace(/\{(\w+)\}/g, (_, k: string) => {
     const v = params[k];
     if (v === undefined) return '';
+    if (typeof v === 'object') return v[locale];
     if (k === 'entity' && typeof v === 'string' && v in ENTITY_NAMES) {
       return ENTITY_NAMES[v as EntityName][locale];
     }

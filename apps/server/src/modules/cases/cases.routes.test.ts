@@ -85,7 +85,9 @@ describe('a case from report to strike-off (S3)', () => {
 
     const noReason = await fire(as.inspector!, c.id, { event: 'verify_fail', version: c.version });
     expect(noReason.statusCode).toBe(422);
-    expect(noReason.json().error.message).toContain('返工的原因');
+    expect(noReason.json().error.message).toBe('请填写返工的原因');
+    const inEnglish = await as.inspector!.request({ method: 'POST', url: `/api/v1/cases/${c.id}/transitions`, payload: { event: 'verify_fail', version: c.version }, headers: { 'accept-language': 'en' } });
+    expect(inEnglish.json().error.message).toBe('Please give the reason for rework');
     c = (await fire(as.inspector!, c.id, { event: 'verify_fail', version: c.version, note: '仍有积水' })).json();
     expect(c).toMatchObject({ state: 'returned', returnedCount: 1 });
     c = (await fire(as.community!, c.id, { event: 'submit', version: c.version, photos: [{ fileId: await photo(as.community!) }] })).json();

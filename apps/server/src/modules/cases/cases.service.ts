@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import {
   CASE_SOURCES, CASE_STATE_CATEGORY, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
   type CaseActorRole, type CaseEvent, type CaseListQuery, type CasePage, type CasePreview, type CaseSource, type CaseState, type CaseView,
-  type CreateCaseBody, type DeadlineClass, type HideCaseBody, type PhotoInput, type ResponsibilityAnswer, type TransitionBody, type CasePhotoStage,
+  type CreateCaseBody, type DeadlineClass, type MessageParam, type HideCaseBody, type PhotoInput, type ResponsibilityAnswer, type TransitionBody, type CasePhotoStage,
 } from '@cc/domain';
 import type { Actor } from '../../platform/actor.js';
 import { actionsFor, can, escapeLike, regionScopeSql, unitInScope, unitScopeSql } from '../../platform/access.js';
@@ -47,14 +47,14 @@ const OPEN_STATES = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open')
 const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp'];
 
 /** Events whose user must say why. */
-const NOTE_REQUIRED: Partial<Record<CaseEvent, string>> = {
-  reject: '不予立案的理由 / the reason for rejecting',
-  verify_fail: '返工的原因 / why it goes back for rework',
-  request_return: '申请退回的理由 / why the case should go back',
-  request_deferral: '申请挂账的理由 / why the case should be deferred',
-  deny_return: '不同意退回的理由 / why the return is refused',
-  deny_deferral: '不同意挂账的理由 / why the deferral is refused',
-  cancel: '撤销的理由 / why the case is cancelled',
+const NOTE_REQUIRED: Partial<Record<CaseEvent, Readonly<Record<'zh-CN' | 'en', string>>>> = {
+  reject: { 'zh-CN': '不予立案的理由', en: 'the reason for not registering it' },
+  verify_fail: { 'zh-CN': '返工的原因', en: 'the reason for rework' },
+  request_return: { 'zh-CN': '申请退回的理由', en: 'the reason for sending it back' },
+  request_deferral: { 'zh-CN': '申请挂账的理由', en: 'the reason for deferring it' },
+  deny_return: { 'zh-CN': '不同意退回的理由', en: 'the reason for refusing the return' },
+  deny_deferral: { 'zh-CN': '不同意挂账的理由', en: 'the reason for refusing the deferral' },
+  cancel: { 'zh-CN': '撤销的理由', en: 'the reason for cancelling' },
 };
 
 export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCatalog; routing: RoutingService }) {
@@ -164,16 +164,16 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     const ids = [...new Set(photos.map((p) => p.fileId))];
     const files = await tx.selectFrom('stored_file').select(['id', 'mime']).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
     const used = await tx.selectFrom('case_photo').select(['file_id', 'case_id']).where('tenant_id', '=', tenantId).where('file_id', 'in', ids).where('case_id', '!=', caseId).execute();
-    const problems: { field: string; problem: 'CASE_PHOTO_INVALID'; params: { reason: string } }[] = [];
+    const problems: { field: string; problem: 'CASE_PHOTO_INVALID'; params: { reason: MessageParam } }[] = [];
     photos.forEach((p, i) => {
       const f = files.find((x) => x.id === p.fileId);
-      if (!f) problems.push({ field: `photos/${i}/fileId`, problem: 'CASE_PHOTO_INVALID', params: { reason: `文件 ${p.fileId} 不存在 / file ${p.fileId} does not exist` } });
-      else if (!IMAGE_MIMES.includes(f.mime)) problems.push({ field: `photos/${i}/fileId`, problem: 'CASE_PHOTO_INVALID', params: { reason: '不是图片 / not an image' } });
-      else if (used.some((u) => u.file_id === p.fileId)) problems.push({ field: `photos/${i}/fileId`, problem: 'CASE_PHOTO_INVALID', params: { reason: '已用于其他问题 / used by another case' } });
+      if (!f) problems.push({ field: `photos/${i}/fileId`, problem: 'CASE_PHOTO_INVALID', params: { reason: { 'zh-CN': `文件 ${p.fileId} 不存在`, en: `file ${p.fileId} does not exist` } } });
+      else if (!IMAGE_MIMES.includes(f.mime)) problems.push({ field: `photos/${i}/fileId`, problem: 'CASE_PHOTO_INVALID', params: { reason: { 'zh-CN': '不是图片', en: 'not an image' } } });
+      else if (used.some((u) => u.file_id === p.fileId)) problems.push({ field: `photos/${i}/fileId`, problem: 'CASE_PHOTO_INVALID', params: { reason: { 'zh-CN': '已用于其他问题', en: 'used by another case' } } });
       if (p.takenAt && Date.parse(p.takenAt) > clock.now().getTime() + 5 * 60_000) {
-        problems.push({ field: `photos/${i}/takenAt`, problem: 'CASE_PHOTO_INVALID', params: { reason: '拍摄时间晚于当前时间 / taken in the future' } });
+        problems.push({ field: `photos/${i}/takenAt`, problem: 'CASE_PHOTO_INVALID', params: { reason: { 'zh-CN': '拍摄时间晚于当前时间', en: 'taken in the future' } } });
       }
-      if ((p.lat === undefined) !== (p.lng === undefined)) problems.push({ field: `photos/${i}`, problem: 'CASE_PHOTO_INVALID', params: { reason: '经纬度须同时填写 / lat and lng go together' } });
+      if ((p.lat === undefined) !== (p.lng === undefined)) problems.push({ field: `photos/${i}`, problem: 'CASE_PHOTO_INVALID', params: { reason: { 'zh-CN': '经纬度须同时填写', en: 'lat and lng go together' } } });
     });
     if (problems.length) throw new AppError(422, 'VALIDATION_FAILED', {}, problems);
     await tx.insertInto('case_photo').values(photos.map((p) => ({
@@ -198,7 +198,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
 
   async function assertUnit(ex: Executor, tenantId: number, unitId: number) {
     const u = await ex.selectFrom('unit').select(['id']).where('tenant_id', '=', tenantId).where('id', '=', unitId).executeTakeFirst();
-    if (!u) throw new AppError(422, 'CASE_UNIT_INVALID', { reason: `单位 ${unitId} 不存在 / unit ${unitId} does not exist` }, [{ field: 'unitId', problem: 'CASE_UNIT_INVALID', params: { reason: 'unknown' } }]);
+    if (!u) {
+      const reason = { 'zh-CN': `单位 ${unitId} 不存在`, en: `unit ${unitId} does not exist` };
+      throw new AppError(422, 'CASE_UNIT_INVALID', { reason }, [{ field: 'unitId', problem: 'CASE_UNIT_INVALID', params: { reason } }]);
+    }
   }
 
   async function duplicatesNear(ex: Executor, tenantId: number, categoryId: number, lat: number, lng: number, excludeId?: number) {
@@ -371,10 +374,13 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
         break;
       }
       case 'merge': {
-        if (!input.intoCaseId) throw new AppError(422, 'CASE_MERGE_INVALID', { reason: '请指定合并到的问题 / name the case to merge into' }, [{ field: 'intoCaseId', problem: 'CASE_MERGE_INVALID', params: { reason: 'required' } }]);
+        if (!input.intoCaseId) {
+          const reason = { 'zh-CN': '请指定合并到的问题', en: 'name the case to merge into' };
+          throw new AppError(422, 'CASE_MERGE_INVALID', { reason }, [{ field: 'intoCaseId', problem: 'CASE_MERGE_INVALID', params: { reason } }]);
+        }
         const into = await tx.selectFrom('case_record').select(['id', 'state', 'merged_into_id']).where('tenant_id', '=', c.tenant_id).where('id', '=', input.intoCaseId).executeTakeFirst();
-        const reason = !into ? '目标问题不存在 / no such case' : into.id === c.id ? '不能合并到自身 / not into itself'
-          : ['merged', 'cancelled', 'rejected'].includes(into.state) ? '目标问题已结束 / the target case is finished' : null;
+        const reason = !into ? { 'zh-CN': '目标问题不存在', en: 'no such case' } : into.id === c.id ? { 'zh-CN': '不能合并到自身', en: 'not into itself' }
+          : ['merged', 'cancelled', 'rejected'].includes(into.state) ? { 'zh-CN': '目标问题已结束', en: 'the target case is finished' } : null;
         if (reason) throw new AppError(422, 'CASE_MERGE_INVALID', { reason }, [{ field: 'intoCaseId', problem: 'CASE_MERGE_INVALID', params: { reason } }]);
         Object.assign(set, { merged_into_id: input.intoCaseId, timer_started_at: null });
         data.intoCaseId = input.intoCaseId;
@@ -421,7 +427,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
       const note = b.note?.trim() || null;
       if (NOTE_REQUIRED[b.event] && !note) throw new AppError(422, 'CASE_NOTE_REQUIRED', { what: NOTE_REQUIRED[b.event]! }, [{ field: 'note', problem: 'CASE_NOTE_REQUIRED', params: { what: NOTE_REQUIRED[b.event]! } }]);
       if (b.event === 'submit' && !(b.photos?.length)) {
-        throw new AppError(422, 'CASE_PHOTO_REQUIRED', { stage: '整改完成 / Rectification' }, [{ field: 'photos', problem: 'CASE_PHOTO_REQUIRED', params: { stage: '整改完成 / Rectification' } }]);
+        throw new AppError(422, 'CASE_PHOTO_REQUIRED', { stage: { 'zh-CN': '整改完成', en: 'Completing the rectification' } }, [{ field: 'photos', problem: 'CASE_PHOTO_REQUIRED', params: { stage: { 'zh-CN': '整改完成', en: 'Completing the rectification' } } }]);
       }
       if ((b.unitId !== undefined || b.deadlineAt !== undefined) && role !== 'office') throw new AppError(403, 'CASE_OVERRIDE_NOT_ALLOWED');
       if (b.event === 'escalate' && !isOverdue(r, clock.now())) throw new AppError(409, 'TRANSITION_NOT_ALLOWED', {}, { state: r.state, event: b.event, reason: 'not overdue' });

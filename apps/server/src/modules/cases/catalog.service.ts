@@ -56,7 +56,7 @@ export function createCaseCatalog({ db }: { db: DB }) {
       const hours = next.officeHours.map((h) => [toMinutes(h.start), toMinutes(h.end)] as const);
       hours.forEach(([a, b], i) => {
         if (b <= a || (i > 0 && a < hours[i - 1]![1])) {
-          throw new AppError(422, 'VALIDATION_FAILED', {}, [{ field: `officeHours/${i}`, message: '办公时段须按时间先后排列且结束晚于开始 / periods must be in order and end after they start' }]);
+          throw new AppError(422, 'VALIDATION_FAILED', {}, [{ field: `officeHours/${i}`, problem: 'OFFICE_HOURS_ORDER', params: {} }]);
         }
       });
       return db.transaction().execute(async (tx) => {

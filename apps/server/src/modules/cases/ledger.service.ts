@@ -94,7 +94,7 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
           .where('tenant_id', '=', actor.tenantId).where('id', '=', id).where('state', '=', 'pending').returning('id').executeTakeFirst();
         if (!claimed) throw new AppError(409, 'RECHECK_DONE');
         if (b.result === 'relapsed') {
-          if (!b.note?.trim()) throw new AppError(422, 'CASE_NOTE_REQUIRED', { what: '反弹情况 / what came back' }, [{ field: 'note', problem: 'CASE_NOTE_REQUIRED', params: { what: '反弹情况 / what came back' } }]);
+          if (!b.note?.trim()) throw new AppError(422, 'CASE_NOTE_REQUIRED', { what: { 'zh-CN': '反弹情况', en: 'what came back' } }, [{ field: 'note', problem: 'CASE_NOTE_REQUIRED', params: { what: { 'zh-CN': '反弹情况', en: 'what came back' } } }]);
           const c = await tx.selectFrom('case_record').selectAll().where('tenant_id', '=', actor.tenantId).where('id', '=', r.case_id).forUpdate().executeTakeFirstOrThrow();
           await cases.apply(tx, c, 'relapse', { userId: actor.userId, label: actor.displayName, role: 'inspector' }, {
             note: b.note.trim(), deadlineAt: b.deadlineAt, photos: b.photos,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { IMPORT_MAX_PROBLEMS_LISTED, type ErrorCode, type ImportJobState, type ImportKind } from '@cc/domain';
+import { IMPORT_MAX_PROBLEMS_LISTED, type ErrorCode, type MessageParam, type ImportJobState, type ImportKind } from '@cc/domain';
 import type { DB, Executor } from '../../platform/database.js';
 import type { StoredProblem } from './rows.js';
 
@@ -48,7 +48,7 @@ export async function finishJob(ex: Executor, tenantId: number, id: number, r: {
   }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
 
-export async function failJob(db: DB, tenantId: number, id: number, f: { problems?: StoredProblem[]; total?: number; code?: ErrorCode; params?: Record<string, string | number> }): Promise<void> {
+export async function failJob(db: DB, tenantId: number, id: number, f: { problems?: StoredProblem[]; total?: number; code?: ErrorCode; params?: Record<string, MessageParam> }): Promise<void> {
   await db.updateTable('import_job').set({
     state: 'failed',
     ...(f.total !== undefined ? { total: f.total } : {}),
