@@ -12,7 +12,7 @@ const TABS = ['categories', 'calendar', 'workflow', 'webhooks'] as const;
 type TabKey = (typeof TABS)[number];
 
 /**
- * 案件设置: what the city's case work runs on — categories with deadlines and routing, office hours
+ * 问题处置设置: what the city's case work runs on — categories with deadlines and routing, office hours
  * and holiday calendars, the workflow's numbers, and where messages are pushed. The open tab is
  * kept in the URL (?tab=) so a link or a reload lands on it.
  */

@@ -39,7 +39,10 @@ export async function loadDemoCases(db: DB, tenantId: number, now = new Date()):
   const cases = createCasesService({ db, clock, catalog, routing });
   const regions = await db.selectFrom('region').select(['name', 'geometry']).where('tenant_id', '=', tenantId).where('level', '=', 'community').execute();
   const inspector = await db.selectFrom('app_user').select(['id', 'display_name']).where('tenant_id', '=', tenantId).where('username', '=', 'inspector').executeTakeFirst();
-  const staff = await db.selectFrom('app_user').select(['id', 'display_name']).where('tenant_id', '=', tenantId).where('username', 'in', ['community', 'community2']).execute();
+  // The unit's side is acted by the demo staff member whose unit holds the responsible unit (the
+  // nearest one above it), as the workflow's scope rule requires.
+  const staff = await db.selectFrom('app_user as u').innerJoin('unit as un', (j) => j.onRef('un.tenant_id', '=', 'u.tenant_id').onRef('un.id', '=', 'u.unit_id'))
+    .select(['u.id', 'u.display_name', 'un.path']).where('u.tenant_id', '=', tenantId).where('u.username', 'in', ['community', 'community2', 'street']).execute();
   const ctx = systemAuditContext(tenantId, 'demo loader');
   for (const d of CASES) {
     const region = regions.find((r) => r.name === d.community);
@@ -52,12 +55,14 @@ export async function loadDemoCases(db: DB, tenantId: number, now = new Date()):
       lat: lat + d.offset[1], lng: lng + d.offset[0], photos: [],
       reporter: { userId: inspector?.id ?? null, label: inspector?.display_name ?? '督查员' },
     }, ctx);
+    const unitPath = (await db.selectFrom('case_record as c').innerJoin('unit as un', (j) => j.onRef('un.tenant_id', '=', 'c.tenant_id').onRef('un.id', '=', 'c.responsible_unit_id'))
+      .select('un.path').where('c.tenant_id', '=', tenantId).where('c.id', '=', id).executeTakeFirst())?.path ?? '';
+    const unitUser = staff.filter((u) => unitPath.startsWith(u.path)).sort((a, b) => b.path.length - a.path.length)[0];
     for (const e of d.events) {
       clock.set(new Date(start.getTime() + e.afterHours * 3_600_000));
-      const unitUser = staff[d.community === '东关社区' ? 0 : 1] ?? staff[0];
       const who: CaseActor = ['verify_pass', 'verify_fail'].includes(e.event)
         ? { userId: inspector?.id ?? null, label: inspector?.display_name ?? '督查员', role: 'inspector' }
-        : { userId: unitUser?.id ?? null, label: unitUser?.display_name ?? '社区', role: 'unit' };
+        : { userId: unitUser?.id ?? null, label: unitUser?.display_name ?? '责任单位', role: 'unit' };
       await db.transaction().execute(async (tx) => {
         const row = await tx.selectFrom('case_record').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
         await cases.apply(tx, row, e.event, who, { note: e.note ?? null, deadlineAt: undefined });

@@ -2,11 +2,11 @@ import type { DeadlineClass } from '@cc/domain';
 import { useLanguage } from '../../i18n';
 
 /**
- * Strings of 案件设置 (the office's case configuration), kept beside the page so the shared i18n
+ * Strings of 问题处置设置 (the office's case configuration), kept beside the page so the shared i18n
  * files stay untouched. Simplified Chinese first; `en` must have the same keys.
  */
 const zhCN = {
-  title: '案件设置',
+  title: '问题处置设置',
   colon: '：',
   tabs: { categories: '问题类别', calendar: '办公时间与节假日', workflow: '流程设置', webhooks: '消息推送' },
   readOnly: '您可以查看这些设置；修改需要“类别管理”权限。',
