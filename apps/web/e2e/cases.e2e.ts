@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { rgbPng } from './support/png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MapSettings } from '@cc/domain';
@@ -14,45 +14,10 @@ let dir: string;
 const account = (username: string) => accounts.find((a) => a.username === username)!;
 const contexts: BrowserContext[] = [];
 
-// ---- a small PNG, made here (the server checks uploads by content) ----
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-/** A 96×96 RGB PNG: a diagonal gradient of one colour, so the thumbnails tell the stages apart. */
+/** A 96×96 PNG: a diagonal gradient of one colour, so the thumbnails tell the stages apart. */
 function png([r, g, b]: [number, number, number]): Buffer {
-  const size = 96;
-  const raw = Buffer.alloc((size * 3 + 1) * size);
-  for (let y = 0; y < size; y++) {
-    raw[y * (size * 3 + 1)] = 0;
-    for (let x = 0; x < size; x++) {
-      const f = 0.5 + (x + y) / (4 * size);
-      const o = y * (size * 3 + 1) + 1 + x * 3;
-      raw[o] = Math.min(255, r * f);
-      raw[o + 1] = Math.min(255, g * f);
-      raw[o + 2] = Math.min(255, b * f);
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr.writeUInt8(8, 8); // bit depth
-  ihdr.writeUInt8(2, 9); // colour type RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  const f = (x: number, y: number) => 0.5 + (x + y) / (4 * 96);
+  return rgbPng(96, 96, (x, y) => [Math.min(255, r * f(x, y)), Math.min(255, g * f(x, y)), Math.min(255, b * f(x, y))]);
 }
 async function photoFile(name: string, rgb: [number, number, number]): Promise<string> {
   const file = path.join(dir, name);

@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { rgbPng } from './support/png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { CasePage } from '@cc/domain';
@@ -19,46 +19,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-// ---- a small PNG made here: the server checks uploads by their content ----
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-/** A 160×120 RGB PNG: a brownish heap on grey, like a photo of garbage by a wall. */
+/** A 160×120 PNG: a brownish heap on grey, like a photo of garbage by a wall. */
 function photoPng(): Buffer {
-  const w = 160;
-  const h = 120;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const o = y * (w * 3 + 1) + 1 + x * 3;
-      const heap = (x - 80) ** 2 / 2500 + (y - 95) ** 2 / 900 < 1;
-      const [r, g, b] = heap ? [130, 95, 60] : y < 70 ? [200, 200, 205] : [150, 150, 150];
-      raw[o] = r;
-      raw[o + 1] = g;
-      raw[o + 2] = b;
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.writeUInt8(8, 8);
-  ihdr.writeUInt8(2, 9);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return rgbPng(160, 120, (x, y) => ((x - 80) ** 2 / 2500 + (y - 95) ** 2 / 900 < 1 ? [130, 95, 60] : y < 70 ? [200, 200, 205] : [150, 150, 150]));
 }
 
 const PHONE_SIZE = { width: 390, height: 844 };
