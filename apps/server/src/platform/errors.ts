@@ -30,6 +30,15 @@ function send(reply: FastifyReply, locale: Locale, status: number, code: ErrorCo
   });
 }
 
+/**
+ * For Fastify's `frameworkErrors` option (set where the app is built): URLs the router cannot read
+ * — bad percent-encoding, a path parameter over 100 characters — answer in the one error shape too.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  return send(reply, localeOf(request), status, 'BAD_REQUEST', {}, { reason: err.message });
+}
+
 /** One error shape for every failure: `{ error: { code, message, details } }`. */
 export function registerErrorHandling(app: FastifyInstance, opts: { spaIndex: boolean }): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
@@ -68,6 +77,11 @@ export function registerErrorHandling(app: FastifyInstance, opts: { spaIndex: bo
     }
     // Unique violations that a service did not anticipate are still a conflict, not a crash.
     if ((err as { code?: string }).code === '23505') return send(reply, locale, 409, 'ALREADY_EXISTS');
+    // So are deletions of a record other records still point at (a service should have said which).
+    if ((err as { code?: string }).code === '23503' && request.method === 'DELETE') {
+      request.log.warn({ err }, 'deletion refused by a foreign key');
+      return send(reply, locale, 409, 'IN_USE', { entity: 'record' });
+    }
     request.log.error({ err }, 'unhandled error');
     return send(reply, locale, 500, 'INTERNAL');
   });

@@ -55,7 +55,7 @@ const CategoryFields = {
 };
 export const CreateCategoryBody = Type.Object({ code: Type.String({ pattern: CATEGORY_CODE_PATTERN }), ...CategoryFields }, { additionalProperties: false });
 export type CreateCategoryBody = Static<typeof CreateCategoryBody>;
-export const UpdateCategoryBody = Type.Object({ version: Type.Integer({ minimum: 1 }), ...Type.Partial(Type.Object(CategoryFields)).properties }, { additionalProperties: false });
+export const UpdateCategoryBody = Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2147483647 }), ...Type.Partial(Type.Object(CategoryFields)).properties }, { additionalProperties: false });
 export type UpdateCategoryBody = Static<typeof UpdateCategoryBody>;
 
 // ---- holiday calendars and office hours ----
@@ -152,7 +152,7 @@ export const TransitionBody = Type.Object(
   {
     event: CaseEventSchema,
     /** The version the user saw: a stale version gets 409. */
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
     photos: Type.Optional(Type.Array(PhotoInput, { maxItems: 9 })),
     /** assign: the unit (default: the routing answer). */
@@ -286,7 +286,7 @@ export const CasePreview = Type.Object({
 });
 export type CasePreview = Static<typeof CasePreview>;
 
-export const HideCaseBody = Type.Object({ hidden: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 200 })), version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const HideCaseBody = Type.Object({ hidden: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 200 })), version: Type.Integer({ minimum: 1, maximum: 2147483647 }) }, { additionalProperties: false });
 export type HideCaseBody = Static<typeof HideCaseBody>;
 
 // ---- re-checks (回头看) ----

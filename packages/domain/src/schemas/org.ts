@@ -35,7 +35,7 @@ export const UpdateRegionBody = Type.Object(
   {
     code: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   },
   { additionalProperties: false },
 );
@@ -108,7 +108,7 @@ export const UpdateUnitBody = Type.Object(
     lat: Type.Optional(Type.Union([Lat, Type.Null()])),
     firstResponsiblePersonId: Type.Optional(Type.Union([Id, Type.Null()])),
     trade: Type.Optional(Type.Union([MerchantTradeSchema, Type.Null()])),
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   },
   { additionalProperties: false },
 );

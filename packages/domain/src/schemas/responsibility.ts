@@ -64,7 +64,7 @@ export const UpdatePersonBody = Type.Object(
     phone: Type.Optional(Nullable(Type.String({ pattern: PHONE_PATTERN }))),
     note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     userId: Type.Optional(Nullable(Id)),
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   },
   { additionalProperties: false },
 );
@@ -96,7 +96,7 @@ export const SegmentBody = Type.Object(
   { additionalProperties: false },
 );
 export type SegmentBody = Static<typeof SegmentBody>;
-export const UpdateSegmentBody = Type.Composite([Type.Partial(SegmentBody), Type.Object({ version: Type.Integer({ minimum: 1 }) })], { additionalProperties: false });
+export const UpdateSegmentBody = Type.Composite([Type.Partial(SegmentBody), Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2147483647 }) })], { additionalProperties: false });
 export type UpdateSegmentBody = Static<typeof UpdateSegmentBody>;
 
 export const ZoneView = Type.Object({
@@ -119,11 +119,11 @@ export const ZoneBody = Type.Object(
   { additionalProperties: false },
 );
 export type ZoneBody = Static<typeof ZoneBody>;
-export const UpdateZoneBody = Type.Composite([Type.Partial(ZoneBody), Type.Object({ version: Type.Integer({ minimum: 1 }) })], { additionalProperties: false });
+export const UpdateZoneBody = Type.Composite([Type.Partial(ZoneBody), Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2147483647 }) })], { additionalProperties: false });
 export type UpdateZoneBody = Static<typeof UpdateZoneBody>;
 
 export const RegionGeometryBody = Type.Object(
-  { geometry: Type.Union([GeometryInput, Type.Null()]), version: Type.Integer({ minimum: 1 }) },
+  { geometry: Type.Union([GeometryInput, Type.Null()]), version: Type.Integer({ minimum: 1, maximum: 2147483647 }) },
   { additionalProperties: false },
 );
 export type RegionGeometryBody = Static<typeof RegionGeometryBody>;
@@ -175,7 +175,7 @@ export const CreateAssignmentBody = Type.Object(
 );
 export type CreateAssignmentBody = Static<typeof CreateAssignmentBody>;
 export const EndAssignmentBody = Type.Object(
-  { validTo: IsoDate, version: Type.Integer({ minimum: 1 }), note: Type.Optional(Type.String({ maxLength: 500 })) },
+  { validTo: IsoDate, version: Type.Integer({ minimum: 1, maximum: 2147483647 }), note: Type.Optional(Type.String({ maxLength: 500 })) },
   { additionalProperties: false },
 );
 export type EndAssignmentBody = Static<typeof EndAssignmentBody>;
@@ -184,7 +184,7 @@ export const ReassignBody = Type.Object(
     from: IsoDate,
     responsibleUnitId: Type.Optional(Nullable(Id)),
     responsiblePersonId: Type.Optional(Nullable(Id)),
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
     note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
   },
   { additionalProperties: false },
@@ -252,7 +252,7 @@ export const RenewFrontageBody = Type.Object(
     duties: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 16 }), { minItems: 1, maxItems: 10, uniqueItems: true })),
     platePosted: Type.Optional(Type.Boolean()),
     contractFileId: Type.Optional(Nullable(Id)),
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   },
   { additionalProperties: false },
 );
@@ -265,12 +265,12 @@ export const UpdateFrontageBody = Type.Object(
     responsiblePhone: Type.Optional(Nullable(Type.String({ pattern: PHONE_PATTERN }))),
     contractFileId: Type.Optional(Nullable(Id)),
     expiresOn: Type.Optional(Nullable(IsoDate)),
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   },
   { additionalProperties: false },
 );
 export type UpdateFrontageBody = Static<typeof UpdateFrontageBody>;
-export const EndFrontageBody = Type.Object({ validTo: IsoDate, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const EndFrontageBody = Type.Object({ validTo: IsoDate, version: Type.Integer({ minimum: 1, maximum: 2147483647 }) }, { additionalProperties: false });
 export type EndFrontageBody = Static<typeof EndFrontageBody>;
 
 export const FrontageCheckBody = Type.Object(

@@ -56,7 +56,7 @@ export const UpdateUserBody = Type.Object(
     mobile: Type.Optional(Type.Union([Type.String({ pattern: MOBILE_PATTERN }), Type.Null()])),
     unitId: Type.Optional(Id),
     roles: Type.Optional(Type.Array(RoleCodeSchema, { minItems: 1, maxItems: 7, uniqueItems: true })),
-    version: Type.Integer({ minimum: 1, description: 'The version you read; a stale one gets 409' }),
+    version: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The version you read; a stale one gets 409' }),
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,7 @@ import { ErrorBody, Id } from '@cc/domain';
 import { requireActor } from '../../platform/actor.js';
 import { auditContextOf } from '../../platform/audit.js';
 import type { DB } from '../../platform/database.js';
-import { readUpload, saveStoredFile, sniff, type FileStore } from '../../platform/files.js';
+import { nameForMime, readUpload, saveStoredFile, sniff, type FileStore } from '../../platform/files.js';
 
 export const StoredFileView = Type.Object({ id: Id, name: Type.String(), mime: Type.String(), sizeBytes: Type.Integer() });
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -28,7 +28,7 @@ export function filesRoutes({ db, files }: { db: DB; files: FileStore }): Fastif
       const { data, name } = await readUpload(request, { maxBytes: MAX_UPLOAD_BYTES, defaultName: 'file' });
       const mime = await sniff(data, 'document');
       const id = await db.transaction().execute((tx) => saveStoredFile(tx, files, auditContextOf(request), { tenantId: actor.tenantId, data, mime, name, createdBy: actor.userId }));
-      return reply.status(201).send({ id, name, mime, sizeBytes: data.length });
+      return reply.status(201).send({ id, name: nameForMime(name, mime), mime, sizeBytes: data.length });
     });
   };
 }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { createInflateRaw } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { fileTypeFromBuffer } from 'file-type';
 import { IMPORT_MAX_ROWS } from '@cc/domain';
@@ -34,6 +35,66 @@ export interface Sheet {
 export async function assertXlsx(data: Buffer): Promise<void> {
   const t = await fileTypeFromBuffer(data);
   if (!t || (t.mime !== XLSX_MIME && t.mime !== 'application/zip')) throw new AppError(415, 'IMPORT_NOT_XLSX');
+  await assertInflatesWithin(data, inflateBudget(data.length));
+}
+
+/** What a workbook may inflate to: 200 times its size (real sheets compress 5–50 times), at least 20 MB, at most 300 MB. */
+export const inflateBudget = (zipBytes: number) => Math.min(300 * 2 ** 20, Math.max(20 * 2 ** 20, 200 * zipBytes));
+
+/**
+ * A zip bomb (a small file that inflates to gigabytes) would otherwise be inflated by ExcelJS in
+ * full, in memory. Each entry is inflated here first, counted and dropped, and inflation stops at
+ * the budget; the sizes the archive declares are not trusted. Entries are found through the
+ * central directory; ZIP64 (only needed past 4 GB) and methods other than stored and deflate are refused.
+ */
+export async function assertInflatesWithin(data: Buffer, budget: number): Promise<void> {
+  const notXlsx = () => new AppError(415, 'IMPORT_NOT_XLSX');
+  const tooBig = () => new AppError(413, 'FILE_TOO_LARGE', { limit: { 'zh-CN': `解压后 ${Math.round(budget / 2 ** 20)} MB`, en: `${Math.round(budget / 2 ** 20)} MB uncompressed` } });
+  let eocd = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65_535); i--) {
+    if (data.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw notXlsx();
+  const entries = data.readUInt16LE(eocd + 10);
+  let at = data.readUInt32LE(eocd + 16);
+  if (entries === 0xffff || at === 0xffffffff) throw notXlsx();
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > data.length || data.readUInt32LE(at) !== 0x02014b50) throw notXlsx();
+    const method = data.readUInt16LE(at + 10);
+    const compressed = data.readUInt32LE(at + 20);
+    const local = data.readUInt32LE(at + 42);
+    at += 46 + data.readUInt16LE(at + 28) + data.readUInt16LE(at + 30) + data.readUInt16LE(at + 32);
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 0x04034b50) throw notXlsx();
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const body = data.subarray(start, Math.min(data.length, start + compressed));
+    if (method === 0) total += body.length;
+    else if (method === 8) total += await inflatedSize(body, budget - total);
+    else throw notXlsx();
+    if (total > budget) throw tooBig();
+  }
+}
+
+/** Bytes a raw deflate stream inflates to, counted without keeping them; stops just past `limit`. */
+function inflatedSize(body: Buffer, limit: number): Promise<number> {
+  return new Promise((resolve) => {
+    const inflate = createInflateRaw();
+    let n = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      n += chunk.length;
+      if (n > limit) {
+        inflate.destroy();
+        resolve(n);
+      }
+    });
+    inflate.on('end', () => resolve(n));
+    // A damaged stream: ExcelJS will refuse the file as not a workbook.
+    inflate.on('error', () => resolve(n));
+    inflate.end(body);
+  });
 }
 
 /** Unwrap what ExcelJS gives for a cell: rich text, formula results, hyperlinks, errors. */

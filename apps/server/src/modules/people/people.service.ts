@@ -114,7 +114,8 @@ export function createPeopleService({ db }: { db: DB }) {
       await db.transaction().execute(async (tx) => {
         const used = await tx.selectFrom('responsibility_assignment').select('id').where('tenant_id', '=', actor.tenantId).where('responsible_person_id', '=', id).executeTakeFirst();
         const first = await tx.selectFrom('unit').select('id').where('tenant_id', '=', actor.tenantId).where('first_responsible_person_id', '=', id).executeTakeFirst();
-        if (used || first) throw new AppError(409, 'IN_USE', { entity: 'person' });
+        const chief = await tx.selectFrom('assessment_point').select('id').where('tenant_id', '=', actor.tenantId).where('chief_person_id', '=', id).executeTakeFirst();
+        if (used || first || chief) throw new AppError(409, 'IN_USE', { entity: 'person' });
         await tx.updateTable('app_user').set({ person_id: null }).where('tenant_id', '=', actor.tenantId).where('person_id', '=', id).execute();
         await tx.deleteFrom('person').where('tenant_id', '=', actor.tenantId).where('id', '=', id).execute();
         await recordAudit(tx, ctx, { action: 'person.deleted', entityType: 'person', entityId: id, before });

@@ -86,6 +86,10 @@ export async function countUnitDependants(ex: Executor, tenantId: number, id: nu
            ((select count(*) from app_user where tenant_id = ${tenantId} and unit_id = ${id})
             + (select count(*) from person where tenant_id = ${tenantId} and unit_id = ${id})
             + (select count(*) from responsibility_assignment where tenant_id = ${tenantId}
-                 and (responsible_unit_id = ${id} or (target_type = 'unit' and target_id = ${id}))))::int as users`.execute(ex);
+                 and (responsible_unit_id = ${id} or (target_type = 'unit' and target_id = ${id})))
+            + (select count(*) from case_record where tenant_id = ${tenantId} and responsible_unit_id = ${id})
+            + (select count(*) from assessment_point where tenant_id = ${tenantId} and responsible_unit_id = ${id})
+            + (select count(*) from inspection_plan where tenant_id = ${tenantId} and owner_unit_id = ${id})
+            + (select count(*) from inspection where tenant_id = ${tenantId} and target_unit_id = ${id}))::int as users`.execute(ex);
   return r.rows[0]!;
 }
