@@ -18,6 +18,9 @@ export function createDb(connectionString: string, poolSize = 10): DB {
   const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor one that is checked out (pg-pool listens only on idle clients): a FATAL from a dying server
+  // would be an unhandled 'error' event. Its query fails on its own, and the pool drops the client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

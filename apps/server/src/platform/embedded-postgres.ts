@@ -73,11 +73,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   ];
   if (opts.ephemeral) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
 
-  const child = spawn(postgres, args, {
-    ...(owner ?? {}),
-    env: { ...process.env, LC_MESSAGES: 'C' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const recent: string[] = [];
   const onOutput = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -87,12 +82,48 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       opts.log(line);
     }
   };
-  child.stdout?.on('data', onOutput);
-  child.stderr?.on('data', onOutput);
+  const launch = () => {
+    const c = spawn(postgres, args, {
+      ...(owner ?? {}),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    c.stdout?.on('data', onOutput);
+    c.stderr?.on('data', onOutput);
+    return c;
+  };
 
   const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  let child = launch();
   await waitUntilReady(child, adminUrl, recent);
   await ensureDatabase(adminUrl, opts.database);
+
+  // If PostgreSQL dies under the running app (kill -9, the OOM killer), start it again on the same
+  // port, so the app's pool reconnects by itself; retry with a growing pause (its orphaned backends
+  // may hold the shared memory for a moment). Crash recovery replays the WAL: nothing committed is lost.
+  let stopping = false;
+  let restarting: Promise<void> | null = null;
+  const supervise = (c: ChildProcess) => c.once('exit', (code, signal) => {
+    if (stopping || c !== child) return;
+    notice(`PostgreSQL stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); starting it again on port ${port}.`);
+    restarting = (async () => {
+      for (let attempt = 1; !stopping; attempt++) {
+        try {
+          await recoverFromCrash(pgdata, notice);
+          child = launch();
+          await waitUntilReady(child, adminUrl, recent);
+          if (stopping) return;
+          supervise(child);
+          notice('PostgreSQL is running again.');
+          return;
+        } catch (err) {
+          notice(`PostgreSQL did not start again (attempt ${attempt}): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+          await sleep(Math.min(30_000, 500 * 2 ** attempt));
+        }
+      }
+    })().finally(() => (restarting = null));
+  });
+  supervise(child);
 
   let stopped: Promise<void> | null = null;
   return {
@@ -100,7 +131,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     adminUrl,
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${opts.database}`,
     stop() {
-      stopped ??= stopChild(child);
+      stopping = true;
+      stopped ??= (async () => {
+        await restarting?.catch(() => undefined);
+        await stopChild(child);
+      })();
       return stopped;
     },
   };

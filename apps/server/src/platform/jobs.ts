@@ -31,9 +31,9 @@ export function startBackgroundJobs(deps: { db: DB; log: FastifyBaseLogger; idle
     ...(deps.moduleJobs ?? []),
   ];
   const running = new Set<Promise<unknown>>();
-  const timers = jobs.map((job) => {
+  const timers = jobs.flatMap((job) => {
     let busy = false;
-    const t = setInterval(() => {
+    const tick = () => {
       if (busy) return;
       busy = true;
       const p = job.run()
@@ -43,13 +43,18 @@ export function startBackgroundJobs(deps: { db: DB; log: FastifyBaseLogger; idle
           running.delete(p);
         });
       running.add(p);
-    }, job.everyMs);
+    };
+    // A first run soon after start, so an app restarted more often than a slow job's period
+    // (the case scheduler runs each minute) still does its work.
+    const first = setTimeout(tick, Math.min(job.everyMs, 5_000));
+    const t = setInterval(tick, job.everyMs);
+    first.unref();
     t.unref();
-    return t;
+    return [first, t];
   });
   return {
     async stop() {
-      timers.forEach(clearInterval);
+      timers.forEach((t) => clearTimeout(t));
       await Promise.all(running);
     },
   };

@@ -221,7 +221,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
   async function intake(tenantId: number, input: IntakeInput, ctx: AuditContext, tx?: Executor): Promise<number> {
     const category = await catalog.categoryByCode(tx ?? db, tenantId, input.categoryCode, { activeOnly: true });
     assertFuture(input.deadlineAt);
-    const answer = await routing.resolve(tenantId, input.lat, input.lng, undefined, input.categoryCode);
+    const answer = await routing.resolve(tenantId, input.lat, input.lng, undefined, input.categoryCode, tx);
     assertPlace(answer);
     const settings = await catalog.settings(tenantId, tx ?? db);
     const autoAssign = input.autoAssign ?? settings.autoAssignSources.includes(input.source);

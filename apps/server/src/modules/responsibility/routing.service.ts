@@ -3,7 +3,7 @@ import { ASSIGNMENT_KIND_RULES, ROUTING_STEPS, type AssignmentKind, type MapSett
 import type { Actor } from '../../platform/actor.js';
 import { regionInScope } from '../../platform/access.js';
 import type { Clock } from '../../platform/clock.js';
-import type { DB } from '../../platform/database.js';
+import type { DB, Executor } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import { todayIn } from './assignments.service.js';
 import type { CityIndex, RoutingIndex } from './routing-index.js';
@@ -22,20 +22,24 @@ interface ValidRow {
 export function createRoutingService(deps: { db: DB; clock: Clock; index: RoutingIndex }) {
   const { db, clock, index } = deps;
 
-  async function resolve(tenantId: number, lat: number, lng: number, date?: string, category?: string): Promise<ResponsibilityAnswer> {
+  /**
+   * `ex`: the caller's transaction, when it holds one — a request that waited for a second pool
+   * connection while holding the first could deadlock the pool under load (issue 6 soak).
+   */
+  async function resolve(tenantId: number, lat: number, lng: number, date?: string, category?: string, ex?: Executor): Promise<ResponsibilityAnswer> {
     // Optimistic: answer from the index already held and check its version in the same query;
     // if the city's geometry moved meanwhile, rebuild and answer again.
     const held = index.peek(tenantId);
     if (held) {
-      const answer = await answerWith(tenantId, held.index, held.settings, lat, lng, date, category);
+      const answer = await answerWith(tenantId, held.index, held.settings, lat, lng, date, category, false, ex);
       if (answer) return answer;
     }
     const fresh = await index.get(tenantId);
-    return (await answerWith(tenantId, fresh.index, fresh.settings, lat, lng, date, category, true))!;
+    return (await answerWith(tenantId, fresh.index, fresh.settings, lat, lng, date, category, true, ex))!;
   }
 
   async function answerWith(
-    tenantId: number, idx: CityIndex, cfg: MapSettings, lat: number, lng: number, date: string | undefined, category: string | undefined, final = false,
+    tenantId: number, idx: CityIndex, cfg: MapSettings, lat: number, lng: number, date: string | undefined, category: string | undefined, final = false, ex: Executor = db,
   ): Promise<ResponsibilityAnswer | null> {
     const p: Position = [lng, lat];
     const day = date ?? todayIn(clock);
@@ -73,7 +77,7 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
     const { rows: [row] } = await sql<{ valid: ValidRow[]; community_unit: { id: number; name: string } | null; steps: string[] | null; geo_version: number }>`
       select ${validSql} as valid, ${communitySql} as community_unit,
              (select geo_version from tenant where id = ${tenantId}) as geo_version,
-             (select steps from routing_rule where tenant_id = ${tenantId} and category_code = ${category ?? ''}) as steps`.execute(db);
+             (select steps from routing_rule where tenant_id = ${tenantId} and category_code = ${category ?? ''}) as steps`.execute(ex);
     if (!final && row!.geo_version !== idx.version) return null;
     const valid = row!.valid;
     const communityUnit = row!.community_unit;
