@@ -16,7 +16,7 @@ import { runCaseScheduler } from './modules/cases/scheduler.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { DB } from './platform/database.js';
-import { AppError, registerErrorHandling } from './platform/errors.js';
+import { AppError, frameworkErrors, registerErrorHandling } from './platform/errors.js';
 import { registerValidation } from './platform/validation.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -46,6 +46,11 @@ import { createUsersService } from './modules/users/users.service.js';
 import { createCaseCatalog } from './modules/cases/catalog.service.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { createCasesService } from './modules/cases/cases.service.js';
+import { inspectionsRoutes } from './modules/inspections/inspections.routes.js';
+import { createInspectionsService } from './modules/inspections/inspections.service.js';
+import { createPlansService } from './modules/inspections/plans.service.js';
+import { createStandardsService } from './modules/inspections/standards.service.js';
+import { standardsExcelRoutes } from './modules/inspections/standards-excel.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { deliverPending, dispatchOutbox } from './modules/notifications/dispatcher.js';
 import { open311Routes } from './modules/open311/open311.routes.js';
@@ -82,6 +87,7 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every route with its access rule, for the authorization matrix test and the docs.
@@ -187,6 +193,11 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
       backgroundJobs.push({ name: 'case scheduler', everyMs: 60_000, run: () => runCaseScheduler({ db, clock, cases, catalog }) });
       await v1.register(ledgerRoutes({ ledger: createLedgerService({ db, clock, cases, files, log: app.log }), files }));
       await v1.register(documentsRoutes({ db, files, cases, catalog }));
+      const standards = createStandardsService({ db, clock });
+      const plans = createPlansService({ db, clock, routing });
+      const inspections = createInspectionsService({ db, clock, files, cases, plans, standards });
+      await v1.register(inspectionsRoutes({ files, standards, plans, inspections }));
+      await v1.register(standardsExcelRoutes({ standards, db }));
     },
     { prefix: '/api/v1' },
   );

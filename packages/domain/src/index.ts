@@ -20,3 +20,8 @@ export * from './cases/working-time.js';
 export * from './cases/holidays.js';
 export * from './cases/categories.js';
 export * from './schemas/cases.js';
+export * from './inspections/standards.js';
+export * from './inspections/scoring.js';
+export * from './inspections/recurrence.js';
+export * from './schemas/inspections.js';
+export * from './inspections/builtin-standards.js';

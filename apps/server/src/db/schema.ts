@@ -499,6 +499,214 @@ export interface ExportJobTable {
   finished_at: Date | null;
 }
 
+// ---- standards and inspections (migration 0007) ----
+export interface StandardTable {
+  tenant_id: number;
+  id: Generated<number>;
+  code: string;
+  name: string;
+  kind: string;
+  description: string | null;
+  builtin: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface StandardEditionTable {
+  tenant_id: number;
+  id: Generated<number>;
+  standard_id: number;
+  label: string;
+  state: Generated<string>;
+  max_score: number | null;
+  note: string | null;
+  based_on_id: number | null;
+  published_at: Timestamp | null;
+  published_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface StandardNodeTable {
+  tenant_id: number;
+  id: Generated<number>;
+  edition_id: number;
+  parent_id: number | null;
+  position: number;
+  kind: string;
+  code: string;
+  title: string;
+  description: string | null;
+  points: number | null;
+  method: string | null;
+  floor: number | null;
+  na_allowed: boolean;
+  applies_to: string[];
+  veto: boolean;
+  evidence_required: boolean;
+  category_code: string | null;
+  unverified: boolean;
+}
+
+export interface StandardEditionEventTable {
+  tenant_id: number;
+  id: Generated<number>;
+  edition_id: number;
+  event: string;
+  from_state: string | null;
+  to_state: string;
+  actor_user_id: number | null;
+  note: string | null;
+  at: Timestamp;
+}
+
+export interface AssessmentPointTypeTable {
+  tenant_id: number;
+  id: Generated<number>;
+  code: string;
+  name: string;
+  name_en: string;
+  sort: Generated<number>;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface AssessmentPointTable {
+  tenant_id: number;
+  id: Generated<number>;
+  code: string;
+  name: string;
+  type_id: number;
+  address: string | null;
+  lat: number;
+  lng: number;
+  responsible_unit_id: number | null;
+  chief_person_id: number | null;
+  region_id: number | null;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface InspectionPlanTable {
+  tenant_id: number;
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  edition_id: number;
+  mode: string;
+  recurrence: Json;
+  targets: Json;
+  owner_unit_id: number;
+  team_user_ids: number[];
+  starts_on: string;
+  ends_on: string | null;
+  reopen_hours: number;
+  active: boolean;
+  created_by: number | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface InspectionTable {
+  tenant_id: number;
+  id: Generated<number>;
+  number: string;
+  client_key: string;
+  plan_id: number;
+  edition_id: number;
+  target_kind: string;
+  target_id: number;
+  target_name: string;
+  target_subtype: string | null;
+  target_unit_id: number | null;
+  target_unit_path: string | null;
+  target_region_path: string | null;
+  inspector_id: number;
+  inspected_on: string;
+  state: Generated<string>;
+  score: number | null;
+  max_score: number | null;
+  rate: number | null;
+  vetoed: Generated<boolean>;
+  finding_count: Generated<number>;
+  flags: Json;
+  lat: number | null;
+  lng: number | null;
+  note: string | null;
+  started_at: Timestamp | null;
+  submitted_at: Timestamp | null;
+  published_at: Timestamp | null;
+  content_hash: string | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface InspectionItemTable {
+  tenant_id: number;
+  inspection_id: number;
+  node_id: number;
+  na: boolean;
+  score: number | null;
+  observed: number | null;
+  passed: number | null;
+  deducted: number;
+  note: string | null;
+}
+
+export interface InspectionFindingTable {
+  tenant_id: number;
+  id: Generated<number>;
+  inspection_id: number;
+  client_key: string;
+  item_node_id: number;
+  criterion_node_id: number | null;
+  points: number;
+  note: string;
+  lat: number | null;
+  lng: number | null;
+  case_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface InspectionPhotoTable {
+  tenant_id: number;
+  id: Generated<number>;
+  inspection_id: number;
+  finding_id: number;
+  file_id: number;
+  taken_at: Timestamp | null;
+  lat: number | null;
+  lng: number | null;
+}
+
+export interface InspectionEventTable {
+  tenant_id: number;
+  id: Generated<number>;
+  inspection_id: number;
+  event: string;
+  from_state: string | null;
+  to_state: string;
+  actor_user_id: number | null;
+  actor_label: string;
+  note: string | null;
+  at: Timestamp;
+}
+
+export interface UploadKeyTable {
+  tenant_id: number;
+  client_key: string;
+  file_id: number;
+  user_id: number;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   tenant: TenantTable;
   role: RoleTable;
@@ -533,6 +741,19 @@ export interface Database {
   notification_delivery: NotificationDeliveryTable;
   public_upload: PublicUploadTable;
   export_job: ExportJobTable;
+  standard: StandardTable;
+  standard_edition: StandardEditionTable;
+  standard_node: StandardNodeTable;
+  standard_edition_event: StandardEditionEventTable;
+  assessment_point_type: AssessmentPointTypeTable;
+  assessment_point: AssessmentPointTable;
+  inspection_plan: InspectionPlanTable;
+  inspection: InspectionTable;
+  inspection_item: InspectionItemTable;
+  inspection_finding: InspectionFindingTable;
+  inspection_photo: InspectionPhotoTable;
+  inspection_event: InspectionEventTable;
+  upload_key: UploadKeyTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

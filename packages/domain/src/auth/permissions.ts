@@ -30,6 +30,10 @@ export const PERMISSIONS = [
   'case.manage',
   'category.manage',
   'notification.manage',
+  'inspection.read',
+  'inspection.perform',
+  'inspection.plan',
+  'standard.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -74,35 +78,37 @@ export const DEFAULT_ROLES: readonly RoleDefinition[] = [
     scope: 'tenant',
     permissions: ['dashboard.view', 'region.read', 'region.write', 'unit.read', 'unit.write', 'user.read', 'role.read', 'token.manage',
       'person.read', 'person.write', 'map.read', 'map.write', 'assignment.read', 'assignment.write', 'frontage.read', 'frontage.write', 'settings.manage',
-      'case.read', 'case.report', 'case.verify', 'case.manage', 'category.manage', 'notification.manage'],
+      'case.read', 'case.report', 'case.verify', 'case.manage', 'category.manage', 'notification.manage',
+      'inspection.read', 'inspection.perform', 'inspection.plan', 'standard.manage'],
   },
   {
     code: 'leader',
     name: { 'zh-CN': '领导', en: 'Leader' },
     scope: 'tenant',
     permissions: ['dashboard.view', 'region.read', 'unit.read', 'user.read', 'role.read', 'person.read', 'map.read', 'assignment.read', 'frontage.read',
-      'case.read', 'case.report'],
+      'case.read', 'case.report', 'inspection.read'],
   },
   {
     code: 'inspector',
     name: { 'zh-CN': '督查员', en: 'Inspector' },
     scope: 'tenant',
     permissions: ['dashboard.view', 'region.read', 'unit.read', 'person.read', 'map.read', 'assignment.read', 'frontage.read',
-      'case.read', 'case.report', 'case.verify'],
+      'case.read', 'case.report', 'case.verify', 'inspection.read', 'inspection.perform'],
   },
   {
     code: 'unit_staff',
     name: { 'zh-CN': '单位工作人员', en: 'Unit staff' },
     scope: 'subtree',
     permissions: ['dashboard.view', 'region.read', 'unit.read', 'unit.write', 'user.read', 'role.read', 'person.read', 'person.write',
-      'map.read', 'assignment.read', 'assignment.write', 'frontage.read', 'frontage.write', 'case.read', 'case.report', 'case.handle'],
+      'map.read', 'assignment.read', 'assignment.write', 'frontage.read', 'frontage.write', 'case.read', 'case.report', 'case.handle',
+      'inspection.read', 'inspection.perform'],
   },
   {
     code: 'grid_worker',
     name: { 'zh-CN': '网格员', en: 'Grid worker' },
     scope: 'subtree',
     permissions: ['dashboard.view', 'region.read', 'unit.read', 'person.read', 'map.read', 'assignment.read', 'frontage.read',
-      'case.read', 'case.report'],
+      'case.read', 'case.report', 'inspection.read'],
   },
   {
     code: 'volunteer',

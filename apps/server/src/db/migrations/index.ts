@@ -5,6 +5,7 @@ import * as responsibilityMap from './20261122T0003_responsibility_map.js';
 import * as importJobs from './20261122T0004_import_jobs.js';
 import * as cases from './20261122T0005_cases.js';
 import * as caseExports from './20261122T0006_case_exports.js';
+import * as inspections from './20261122T0007_inspections.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T0004_import_jobs': importJobs,
   '20261122T0005_cases': cases,
   '20261122T0006_case_exports': caseExports,
+  '20261122T0007_inspections': inspections,
 };

@@ -7,6 +7,7 @@ import { roleIds, setUserRoles } from '../users/users.repository.js';
 import { createTenant } from '../system/tenants.js';
 import { DEMO_CITY, type DemoRegion } from './demo-city.data.js';
 import { loadDemoResponsibility } from './demo-responsibility.js';
+import { loadDemoInspections } from './demo-inspections.js';
 
 /**
  * Load the demo county into an empty database: one transaction, so a failure leaves nothing.
@@ -44,6 +45,7 @@ export async function loadDemoCity(db: DB): Promise<number> {
       await setUserRoles(tx, tenantId, id, [roles.get(u.role)!]);
     }
     await loadDemoResponsibility(tx, tenantId, regions, units);
+    await loadDemoInspections(tx, tenantId, regions, units);
     await recordAudit(tx, systemAuditContext(tenantId, 'demo loader'), {
       action: 'tenant.demo_loaded', entityType: 'tenant', entityId: tenantId,
       after: { regions: regions.size, units: units.size, users: DEMO_CITY.users.length },

@@ -5,6 +5,7 @@ import { recordAudit, systemAuditContext } from '../../platform/audit.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { hasAnyTenant, loadDemoCity } from '../demo/load-demo-city.js';
 import { loadDemoCases } from '../demo/demo-cases.js';
+import { loadDemoInspectionSheets } from '../demo/demo-inspections.js';
 import { insertUnit } from '../units/units.repository.js';
 import { roleIds, setUserRoles } from '../users/users.repository.js';
 import { generatePassword } from '../users/users.service.js';
@@ -20,6 +21,7 @@ export async function bootstrap(db: DB, config: Pick<Config, 'demo' | 'adminUser
   if (config.demo) {
     const tenantId = await loadDemoCity(db);
     await loadDemoCases(db, tenantId);
+    await loadDemoInspectionSheets(db, tenantId);
     log.info('Loaded the demo county 青岚县; the demo accounts are listed on the login page.');
     return;
   }
