@@ -6,6 +6,7 @@ export default defineConfig({
       {
         test: { name: 'domain', include: ['packages/domain/src/**/*.test.ts'] },
       },
+      { test: { name: 'web', include: ['apps/web/src/**/*.test.ts'] } },
       {
         test: {
           name: 'server',

@@ -89,7 +89,9 @@ describe('a case from report to strike-off, and back as a relapse (S3)', () => {
 
     const labels = await insp.getByTestId('main-menu').locator('li.ant-menu-item').allInnerTexts();
     const menu = labels.map((s) => s.trim());
-    expect(menu.indexOf('问题台账')).toBe(menu.indexOf('责任地图') + 1);
+    // The case pages sit together under their heading (问题处置).
+    expect(menu.indexOf('上报问题')).toBe(menu.indexOf('问题台账') + 1);
+    await expect.poll(() => insp.getByTestId('main-menu').getByText('问题处置', { exact: true }).count()).toBe(1);
     expect(menu).toEqual(expect.arrayContaining(['问题台账', '上报问题', '回头看', '统计分析']));
 
     await insp.getByRole('menuitem', { name: '上报问题' }).click();
@@ -161,17 +163,22 @@ describe('a case from report to strike-off, and back as a relapse (S3)', () => {
     await comm.getByTestId('action-accept').waitFor();
     await shot(comm, 'cases-06-detail-phone');
 
-    // A colleague accepts it first in another window: this page is now stale; the server says so
-    // (409) and the page shows the case as it is now.
-    const colleague = await comm.context().newPage();
+    // A colleague accepts it first on another device: this page is now stale; the server says so
+    // (409) and the page shows the case as it is now. (Another browser context, not a second tab of
+    // this one: a background tab's timers and animation frames are throttled, which made the
+    // journey flaky on a busy machine.)
+    const colleague = await signedIn('community', { viewport: PHONE });
     await colleague.goto(`/cases/${caseId}`);
+    await summary(colleague).waitFor();
     await act(colleague, 'accept');
     await expect.poll(() => stateOf(colleague)).toBe('整改中');
-    await colleague.close();
+    await colleague.context().close();
+    await comm.bringToFront();
     await comm.getByTestId('action-accept').click();
+    await comm.getByTestId('action-form').waitFor();
     await comm.getByTestId('action-ok').click();
     const conflict = comm.locator('.ant-message-notice').filter({ hasText: '已被他人处理' });
-    await conflict.waitFor();
+    await conflict.waitFor({ timeout: 60_000 });
     expect(await conflict.innerText()).toContain('整改中');
     await expect.poll(() => stateOf(comm)).toBe('整改中');
     await shot(comm, 'cases-06b-conflict', { fullPage: false });

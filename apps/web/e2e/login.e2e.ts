@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_ROLES, ERROR_MESSAGES, type Permission } from '@cc/domain';
 import zhCN from '../src/i18n/zh-CN';
 import en from '../src/i18n/en';
-import { NAV, allows } from '../src/app/nav';
+import { NAV, allows, menuSections } from '../src/app/nav';
 import { demoAccounts, launchBrowser, loginThroughForm, menuLabels, newContext, shot, type DemoAccount } from './support/browser';
 
 /**
@@ -14,7 +14,7 @@ function expectedMenu(role: string, labels: typeof zhCN.menu): string[] {
   const def = DEFAULT_ROLES.find((r) => r.code === role);
   if (!def) throw new Error(`unknown role ${role}`);
   const perms: readonly Permission[] = def.permissions;
-  return NAV.filter((e) => allows(e.permission, (p) => perms.includes(p))).map((e) => labels[e.key]);
+  return menuSections(NAV.filter((e) => allows(e.permission, (p) => perms.includes(p)))).flatMap((s) => s.entries).map((e) => labels[e.key]);
 }
 
 let browser: Browser;

@@ -91,6 +91,8 @@ export interface RequestOptions {
    * initial /auth/me probe, which handle those themselves).
    */
   quiet?: boolean;
+  /** Extra request headers (e.g. Idempotency-Key on a phone's retried upload). */
+  headers?: Record<string, string>;
 }
 
 const API_PREFIX = '/api/v1';
@@ -101,6 +103,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Accept-Language': state.language,
+    ...options.headers,
   };
   let body: string | FormData | undefined;
   if (options.body instanceof FormData) {
@@ -165,10 +168,10 @@ export const put = <T>(path: string, body: unknown) => api<T>(path, { method: 'P
 export const del = <T = void>(path: string) => api<T>(path, { method: 'DELETE' });
 
 /** Upload one file as multipart/form-data (field `file`). */
-export function upload<T>(path: string, file: Blob, filename?: string): Promise<T> {
+export function upload<T>(path: string, file: Blob, filename?: string, headers?: Record<string, string>): Promise<T> {
   const form = new FormData();
   form.append('file', file, filename ?? (file instanceof File ? file.name : 'file'));
-  return api<T>(path, { method: 'POST', body: form });
+  return api<T>(path, { method: 'POST', body: form, headers });
 }
 
 /** The browser URL of an API resource (downloads, links that open in a new tab). */

@@ -5,7 +5,7 @@ import type { MenuProps } from 'antd';
 import { LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth, useMe } from './auth';
-import { visibleNav } from './nav';
+import { menuSections, visibleNav } from './nav';
 import { Brand } from '../components/Brand';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NotificationBell } from '../components/NotificationBell';
@@ -13,6 +13,7 @@ import { useLanguage } from '../i18n';
 import { roleName, roleNames } from '../lib/labels';
 
 const { Header, Sider, Content } = Layout;
+
 
 function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const me = useMe();
@@ -26,12 +27,10 @@ function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
     entries
       .filter((e) => path === e.path || path.startsWith(`${e.path}/`))
       .sort((a, b) => b.path.length - a.path.length)[0]?.path ?? path.split('/')[0] ?? '';
-  const items: MenuProps['items'] = entries.map((e) => ({
-    key: e.path,
-    icon: <e.icon />,
-    label: t(`menu.${e.key}`),
-    'data-menu-key': e.key,
-  }));
+  const item = (e: (typeof entries)[number]) => ({ key: e.path, icon: <e.icon />, label: t(`menu.${e.key}`), 'data-menu-key': e.key });
+  // Headed groups (always open, so every page stays one click away); entries in no group stand alone.
+  const items: MenuProps['items'] = menuSections(entries).map((s) =>
+    s.group ? { type: 'group' as const, key: `group-${s.group}`, label: t(`menu.${s.group}`), children: s.entries.map(item) } : item(s.entries[0]!));
   return (
     <Menu
       theme="dark"

@@ -4,6 +4,8 @@ import {
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
+  BookOutlined,
+  CheckSquareOutlined,
   ContactsOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
@@ -18,6 +20,10 @@ import {
   TeamOutlined,
   UserOutlined,
   ControlOutlined,
+  AimOutlined,
+  CalendarOutlined,
+  FileSearchOutlined,
+  FundViewOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@cc/domain';
 import type zhCN from '../i18n/zh-CN';
@@ -91,6 +97,64 @@ export const ROUTES: readonly NavEntry[] = [
     icon: BarChartOutlined,
     permission: 'case.read',
     page: lazy(() => import('../pages/CaseStatsPage')),
+  },
+  {
+    key: 'standards',
+    path: 'standards',
+    icon: BookOutlined,
+    permission: 'inspection.read',
+    page: lazy(() => import('../pages/StandardsPage')),
+  },
+  {
+    key: 'inspectionPlans',
+    path: 'inspection-plans',
+    icon: CalendarOutlined,
+    permission: 'inspection.read',
+    page: lazy(() => import('../pages/InspectionPlansPage')),
+  },
+  {
+    key: 'inspectionCoverage',
+    path: 'inspection-coverage',
+    icon: FundViewOutlined,
+    permission: 'inspection.plan',
+    page: lazy(() => import('../pages/InspectionCoveragePage')),
+  },
+  {
+    key: 'inspections',
+    path: 'inspections',
+    icon: FileSearchOutlined,
+    permission: 'inspection.read',
+    page: lazy(() => import('../pages/InspectionsPage')),
+  },
+  {
+    key: 'inspectionDetail',
+    path: 'inspections/:id',
+    icon: FileSearchOutlined,
+    permission: 'inspection.read',
+    page: lazy(() => import('../pages/InspectionDetailPage')),
+    hidden: true,
+  },
+  {
+    key: 'assessmentPoints',
+    path: 'assessment-points',
+    icon: AimOutlined,
+    permission: 'inspection.read',
+    page: lazy(() => import('../pages/AssessmentPointsPage')),
+  },
+  {
+    key: 'field',
+    path: 'field',
+    icon: CheckSquareOutlined,
+    permission: 'inspection.perform',
+    page: lazy(() => import('../pages/FieldPage')),
+  },
+  {
+    key: 'field',
+    path: 'field/sheet/:key',
+    icon: CheckSquareOutlined,
+    permission: 'inspection.perform',
+    page: lazy(() => import('../pages/FieldPage')),
+    hidden: true,
   },
   {
     key: 'regions',
@@ -177,6 +241,28 @@ export const ROUTES: readonly NavEntry[] = [
     page: lazy(() => import('../pages/ProfilePage')),
   },
 ];
+
+/** The menu's headed groups, by menu key; an entry in no group stands alone. */
+export const MENU_GROUPS: readonly { label: 'groupMap' | 'groupCases' | 'groupInspections' | 'groupSystem'; keys: readonly MenuKey[] }[] = [
+  { label: 'groupCases', keys: ['cases', 'caseNew', 'rechecks', 'caseStats'] },
+  { label: 'groupInspections', keys: ['field', 'inspections', 'inspectionPlans', 'inspectionCoverage', 'assessmentPoints', 'standards'] },
+  { label: 'groupMap', keys: ['map', 'regions', 'units', 'people', 'assignments', 'segments', 'frontage', 'imports'] },
+  { label: 'groupSystem', keys: ['users', 'audit', 'caseSettings', 'settings', 'profile'] },
+];
+
+/** Menu sections in order: each group sits where its first visible entry would, holding its visible entries. */
+export function menuSections(entries: readonly NavEntry[]): { group: (typeof MENU_GROUPS)[number]['label'] | null; entries: NavEntry[] }[] {
+  const out: { group: (typeof MENU_GROUPS)[number]['label'] | null; entries: NavEntry[] }[] = [];
+  const placed = new Set<string>();
+  for (const e of entries) {
+    if (placed.has(e.key)) continue;
+    const group = MENU_GROUPS.find((g) => g.keys.includes(e.key));
+    const members = group ? entries.filter((x) => group.keys.includes(x.key)) : [e];
+    members.forEach((x) => placed.add(x.key));
+    out.push({ group: group?.label ?? null, entries: members });
+  }
+  return out;
+}
 
 /** The main menu: the pages that have an entry in it. */
 export const NAV: readonly NavEntry[] = ROUTES.filter((e) => !e.hidden);

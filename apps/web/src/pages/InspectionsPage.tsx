@@ -1,0 +1,235 @@
+import { useMemo } from 'react';
+import { Alert, Button, Card, DatePicker, Select, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { WarningOutlined } from '@ant-design/icons';
+import { Link, useSearchParams } from 'react-router';
+import dayjs from 'dayjs';
+import { INSPECTION_STATES, type InspectionState, type InspectionSummary } from '@cc/domain';
+import { useUnit } from '../api/org';
+import { PageHeader } from '../components/PageHeader';
+import { PagedTable } from '../components/PagedTable';
+import { UnitSelect } from '../components/UnitSelect';
+import { usePlans, useResults, useSheets, type SheetQuery } from './inspections/api';
+import { fmtScore, iso, ModeTag, monthPeriod, PlanSelect, RateText, StateTag, TargetName } from './inspections/common';
+import { RankingTable } from './inspections/ResultsTables';
+import { useInspectionStrings, type InspectionStrings } from './inspections/strings';
+import './inspections/inspections.css';
+
+const NUM_KEYS = ['planId', 'unitId', 'zoneId', 'pointId', 'inspectorId', 'page', 'pageSize'] as const;
+
+/** The list's filters live in the URL (?planId=&unitId=&from=&to=&state=), so a unit's history is a link. */
+function useSheetQuery(): [SheetQuery, (patch: Partial<SheetQuery>) => void] {
+  const [params, setParams] = useSearchParams();
+  const query = useMemo(() => {
+    const q: SheetQuery = {};
+    for (const k of NUM_KEYS) {
+      const v = Number(params.get(k));
+      if (v > 0) q[k] = v;
+    }
+    const st = params.get('state');
+    if (st && (INSPECTION_STATES as readonly string[]).includes(st)) q.state = st as InspectionState;
+    const from = params.get('from');
+    const to = params.get('to');
+    if (from && /^\d{4}-\d{2}-\d{2}$/.test(from)) q.from = from;
+    if (to && /^\d{4}-\d{2}-\d{2}$/.test(to)) q.to = to;
+    q.page ??= 1;
+    q.pageSize ??= 20;
+    return q;
+  }, [params]);
+  const update = (patch: Partial<SheetQuery>) =>
+    setParams(
+      (p) => {
+        for (const [k, v] of Object.entries(patch)) {
+          if (v === undefined || v === null || v === '') p.delete(k);
+          else p.set(k, String(v));
+        }
+        if (!('page' in patch)) p.delete('page');
+        return p;
+      },
+      { replace: true },
+    );
+  return [query, update];
+}
+
+function SheetsTab({ s }: { s: InspectionStrings }) {
+  const [query, update] = useSheetQuery();
+  const sheets = useSheets(query);
+  const unit = useUnit(query.unitId ?? null);
+
+  const columns: TableColumnsType<InspectionSummary> = [
+    {
+      title: s.list.number,
+      key: 'number',
+      render: (_, r) => (
+        <Link to={`/inspections/${r.id}`} data-testid="sheet-link">
+          {r.number}
+        </Link>
+      ),
+    },
+    {
+      title: s.list.plan,
+      key: 'plan',
+      render: (_, r) => (
+        <Space size={4} wrap>
+          <span>{r.plan.name}</span>
+          <ModeTag mode={r.plan.mode} s={s} />
+          {r.plan.mode === 'unannounced' && r.state === 'submitted' && !r.publishedAt && <Tag>{s.list.unpublished}</Tag>}
+        </Space>
+      ),
+    },
+    { title: s.list.target, key: 'target', render: (_, r) => <TargetName target={r.target} s={s} /> },
+    { title: s.list.inspector, key: 'inspector', render: (_, r) => r.inspector.name },
+    { title: s.list.date, dataIndex: 'inspectedOn', render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{v}</span> },
+    { title: s.list.state, key: 'state', render: (_, r) => <StateTag sheet={r} s={s} /> },
+    {
+      title: s.list.score,
+      key: 'score',
+      align: 'right',
+      render: (_, r) => (
+        <span style={{ whiteSpace: 'nowrap' }}>
+          {fmtScore(r.score)}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {' '}
+            / {fmtScore(r.maxScore)}
+          </Typography.Text>
+          {r.vetoed && (
+            <Tag color="red" style={{ marginLeft: 4 }}>
+              {s.list.vetoed}
+            </Tag>
+          )}
+        </span>
+      ),
+    },
+    { title: s.list.rate, key: 'rate', align: 'right', render: (_, r) => <RateText rate={r.rate} /> },
+    { title: s.list.findings, dataIndex: 'findingCount', align: 'right' },
+    {
+      title: s.list.flags,
+      key: 'flags',
+      render: (_, r) =>
+        r.flags.map((f) => (
+          <Tooltip key={f.code} title={f.message}>
+            <Tag color="warning" icon={<WarningOutlined />} data-testid="flag-far">
+              {f.code === 'FAR_FROM_TARGET' && f.distanceM !== undefined ? `${f.distanceM} m` : f.code}
+            </Tag>
+          </Tooltip>
+        )),
+    },
+  ];
+
+  return (
+    <>
+      {query.unitId && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={s.list.unitHistory(unit.data?.name ?? `#${query.unitId}`)}
+          action={
+            <Button size="small" onClick={() => update({ unitId: undefined })}>
+              {s.list.clearUnit}
+            </Button>
+          }
+          data-testid="unit-history"
+        />
+      )}
+      <div className="cc-insp-toolbar">
+        <PlanSelect
+          value={query.planId}
+          onChange={(id) => update({ planId: id ?? undefined })}
+          placeholder={s.list.planPlaceholder}
+          style={{ width: 220 }}
+          aria-label={s.list.plan}
+          data-testid="filter-plan"
+        />
+        <UnitSelect value={query.unitId ?? null} onChange={(v) => update({ unitId: v ?? undefined })} placeholder={s.list.unitPlaceholder} style={{ width: 200 }} aria-label={s.list.unit} />
+        <DatePicker.RangePicker
+          value={query.from && query.to ? [dayjs(query.from), dayjs(query.to)] : null}
+          onChange={(v) => update({ from: v?.[0] ? iso(v[0]) : undefined, to: v?.[1] ? iso(v[1]) : undefined })}
+          aria-label={s.list.dates}
+        />
+        <Select<InspectionState>
+          allowClear
+          placeholder={s.list.statePlaceholder}
+          style={{ width: 140 }}
+          value={query.state}
+          onChange={(v) => update({ state: v ?? undefined })}
+          options={INSPECTION_STATES.map((x) => ({ value: x, label: s.states[x] }))}
+          aria-label={s.list.state}
+        />
+      </div>
+      <PagedTable<InspectionSummary>
+        result={sheets}
+        query={query}
+        onPage={(page, pageSize) => update({ page, pageSize })}
+        columns={columns}
+        empty={s.list.empty}
+        testId="sheet-table"
+      />
+    </>
+  );
+}
+
+function ResultsTab({ s }: { s: InspectionStrings }) {
+  const [params, setParams] = useSearchParams();
+  const plans = usePlans({ pageSize: 500 });
+  const planId = Number(params.get('planId')) || plans.data?.items[0]?.id || null;
+  const month = params.get('month') && /^\d{4}-\d{2}$/.test(params.get('month')!) ? dayjs(`${params.get('month')}-01`) : dayjs().startOf('month');
+  const [from, to] = monthPeriod(month);
+  const results = useResults(planId, from, to);
+  const plan = plans.data?.items.find((p) => p.id === planId);
+  const set = (k: string, v: string | null) =>
+    setParams(
+      (p) => {
+        if (v) p.set(k, v);
+        else p.delete(k);
+        return p;
+      },
+      { replace: true },
+    );
+  return (
+    <>
+      <div className="cc-insp-toolbar">
+        <PlanSelect value={planId} onChange={(id) => set('planId', id ? String(id) : null)} allowClear={false} placeholder={s.results.pick} style={{ width: 240 }} aria-label={s.results.plan} data-testid="results-plan" />
+        <DatePicker picker="month" value={month} allowClear={false} onChange={(m) => m && set('month', m.format('YYYY-MM'))} aria-label={s.results.month} />
+        {plan && <ModeTag mode={plan.mode} s={s} />}
+      </div>
+      <RankingTable results={results.data} kind={plan?.kind} loading={results.isFetching} s={s} />
+    </>
+  );
+}
+
+/**
+ * 检查记录: the sheets the user may see, filtered by plan, unit, dates and state (in the URL: a
+ * unit's history is `/inspections?unitId=`), and a plan's monthly ranking.
+ */
+export default function InspectionsPage() {
+  const s = useInspectionStrings();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'results' ? 'results' : 'sheets';
+  return (
+    <>
+      <PageHeader title={s.list.title} />
+      <Card>
+        <Tabs
+          activeKey={tab}
+          destroyOnHidden
+          onChange={(k) =>
+            setParams(
+              (p) => {
+                p.set('tab', k);
+                p.delete('page');
+                return p;
+              },
+              { replace: true },
+            )
+          }
+          items={[
+            { key: 'sheets', label: s.list.tabs.sheets, children: <SheetsTab s={s} /> },
+            { key: 'results', label: s.list.tabs.results, children: <ResultsTab s={s} /> },
+          ]}
+          data-testid="inspections-tabs"
+        />
+      </Card>
+    </>
+  );
+}
