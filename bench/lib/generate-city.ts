@@ -18,14 +18,27 @@ export interface CityScale {
   gridRows: number; // grids per community, down
   shops: number;
   departments: number;
+  /** schools, hospitals, enterprises, resident units (辖区单位) besides the government units */
+  otherUnits: number;
+  inspectors: number;
+  /** cases over the two years before the generation day (bench/lib/generate-cases.ts) */
+  cases: number;
 }
 
-export const SCALES: Record<'county' | 'city', CityScale> = {
+export type ScaleName = 'county' | 'city' | 'province';
+
+export const SCALES: Record<ScaleName, CityScale> = {
   // about a tenth of a city
-  county: { streets: 5, communityCols: 5, communityRows: 4, gridCols: 2, gridRows: 5, shops: 10_000, departments: 20 },
-  // 15 streets, 200 communities, 2,000 grids, 100,000 shops
-  city: { streets: 15, communityCols: 20, communityRows: 10, gridCols: 2, gridRows: 5, shops: 100_000, departments: 30 },
+  county: { streets: 5, communityCols: 5, communityRows: 4, gridCols: 2, gridRows: 5, shops: 10_000, departments: 20, otherUnits: 150, inspectors: 120, cases: 100_000 },
+  // 15 streets, 200 communities, 2,000 grids, 2,000 units besides the shops, 100,000 shops, 1,200 inspectors, 1 M cases
+  city: { streets: 15, communityCols: 20, communityRows: 10, gridCols: 2, gridRows: 5, shops: 100_000, departments: 30, otherUnits: 1_750, inspectors: 1_200, cases: 1_000_000 },
+  // four cities' worth (not run on the 2-core bench machine: see bench/README.md)
+  province: { streets: 60, communityCols: 40, communityRows: 20, gridCols: 2, gridRows: 5, shops: 400_000, departments: 60, otherUnits: 7_000, inspectors: 4_800, cases: 4_000_000 },
 };
+
+export function isScaleName(s: string): s is ScaleName {
+  return Object.hasOwn(SCALES, s);
+}
 
 const CELL_KM = 0.2;
 const ORIGIN: Position = [113.5, 34.6];
@@ -61,13 +74,38 @@ async function setPaths(ex: Executor, table: 'region' | 'unit', tenantId: number
   }
 }
 
+/** What the case generator needs to know about the city: where things are and who acts. */
+export interface CityModel {
+  officeId: number;
+  officeUserId: number;
+  departments: number[];
+  /** per street: region id and path, street-office unit id, the staff user of that office */
+  streets: { id: number; path: string; unitId: number; userId: number }[];
+  /** per community: region id and path, street index, committee unit id and its staff user */
+  communities: { id: number; path: string; street: number; unitId: number; userId: number }[];
+  /** per grid: region id, path, community index, south-west corner in km from the origin */
+  grids: { id: number; path: string; name: string; community: number; x0: number; y0: number }[];
+  /** shops per grid: [unit id, lng, lat] */
+  shopsByGrid: [number, number, number][][];
+  departmentUserIds: number[];
+  inspectorUserIds: number[];
+  gridWorkerUserIds: number[];
+}
+
 export interface GeneratedCity {
   tenantId: number;
   username: string;
   password: string;
   bounds: { minLng: number; minLat: number; maxLng: number; maxLat: number };
   counts: Record<string, number>;
+  model: CityModel;
+  /** log-in names of the generated inspectors (same password) */
+  inspectorUsernames: string[];
 }
+
+/** km from the city's south-west corner to [lng, lat] */
+export const cityPos = (xKm: number, yKm: number): Position => [ORIGIN[0] + xKm * KM_LNG, ORIGIN[1] + yKm * KM_LAT];
+export const CITY_CELL_KM = CELL_KM;
 
 export async function generateCity(db: DB, scale: CityScale, seed = 42, log: (m: string) => void = () => undefined): Promise<GeneratedCity> {
   const rand = rng(seed);
@@ -159,7 +197,18 @@ export async function generateCity(db: DB, scale: CityScale, seed = 42, log: (m:
     }
     const shopIds = await insertMany(tx, 'unit', shopRows);
     await setPaths(tx, 'unit', tenantId, shopIds, shopIds.map((id, i) => `${communityUnits[shopCommunity[i]!]!.path}${id}/`));
-    counts.units = rootIds.length + cuIds.length + shopIds.length;
+    // Other units in the city (schools, hospitals, enterprises, resident units), under their street.
+    const OTHER_KINDS = ['school', 'hospital', 'enterprise', 'resident_unit'] as const;
+    const otherRows = Array.from({ length: scale.otherUnits }, (_, i) => {
+      const g = Math.floor(rand() * gridIds.length);
+      const m = gridMeta[g]!;
+      const s = communities[m.community]!.street;
+      const p = pos(m.x0 + rand() * CELL_KM, m.y0 + rand() * CELL_KM);
+      return { row: unit(streetOffices[s]!.id, OTHER_KINDS[i % OTHER_KINDS.length]!, `O${i}`, `辖区单位${i}`, gridIds[g]!, p), street: s };
+    });
+    const otherIds = await insertMany(tx, 'unit', otherRows.map((o) => o.row));
+    await setPaths(tx, 'unit', tenantId, otherIds, otherIds.map((id, i) => `${streetOffices[otherRows[i]!.street]!.path}${id}/`));
+    counts.units = rootIds.length + cuIds.length + otherIds.length + shopIds.length;
     counts.shops = shopIds.length;
     log(`units: ${counts.units} (${shopIds.length} shops)`);
 
@@ -204,18 +253,53 @@ export async function generateCity(db: DB, scale: CityScale, seed = 42, log: (m:
     counts.assignments = communities.length * 2 + segIds.length + frontIds.length;
     log(`roads: ${segIds.length} segments; assignments: ${counts.assignments}`);
 
+    // Users, all with the same password (hashed once): the office account, one inspector per
+    // scale.inspectors, a staff member per department, street office and community committee,
+    // a grid worker per grid.
     const username = `bench_office_${tenantId}`;
-    const { id: userId } = await tx.insertInto('app_user').values({
-      tenant_id: tenantId, username, display_name: '基准测试', password_hash: await hashPassword(password), unit_id: officeId,
-      must_change_password: false, updated_at: now,
-    }).returning('id').executeTakeFirstOrThrow();
-    const role = await tx.selectFrom('role').select('id').where('tenant_id', '=', tenantId).where('code', '=', 'campaign_office').executeTakeFirstOrThrow();
-    await tx.insertInto('user_role').values({ tenant_id: tenantId, user_id: userId, role_id: role.id }).execute();
+    const passwordHash = await hashPassword(password);
+    const roles = new Map((await tx.selectFrom('role').select(['id', 'code']).where('tenant_id', '=', tenantId).execute()).map((r) => [r.code, r.id]));
+    const user = (name: string, display: string, unitId: number) => ({
+      tenant_id: tenantId, username: name, display_name: display, password_hash: passwordHash, unit_id: unitId, must_change_password: false, updated_at: now,
+    });
+    const inspectorUsernames = Array.from({ length: scale.inspectors }, (_, i) => `bench_insp_${tenantId}_${i}`);
+    const userGroups: { role: string; rows: ReturnType<typeof user>[] }[] = [
+      { role: 'campaign_office', rows: [user(username, '基准测试', officeId)] },
+      { role: 'inspector', rows: inspectorUsernames.map((n, i) => user(n, `督查员${i}`, officeId)) },
+      { role: 'unit_staff', rows: departments.map((id, i) => user(`bench_dept_${tenantId}_${i}`, `部门${i}联络员`, id)) },
+      { role: 'unit_staff', rows: streetOffices.map((u, i) => user(`bench_street_${tenantId}_${i}`, `街道${i + 1}联络员`, u.id)) },
+      { role: 'unit_staff', rows: communityUnits.map((u, i) => user(`bench_comm_${tenantId}_${i}`, `社区${i}工作人员`, u.id)) },
+      { role: 'grid_worker', rows: gridIds.map((_, i) => user(`bench_grid_${tenantId}_${i}`, `网格员${i}`, communityUnits[gridMeta[i]!.community]!.id)) },
+    ];
+    const userIds: number[][] = [];
+    for (const g of userGroups) {
+      const ids = await insertMany(tx, 'app_user', g.rows);
+      userIds.push(ids);
+      const roleId = roles.get(g.role);
+      if (roleId === undefined) throw new Error(`no built-in role ${g.role}`);
+      for (let i = 0; i < ids.length; i += 20_000) {
+        await tx.insertInto('user_role').values(ids.slice(i, i + 20_000).map((id) => ({ tenant_id: tenantId, user_id: id, role_id: roleId }))).execute();
+      }
+    }
+    const [[officeUserId], inspectorUserIds, departmentUserIds, streetUserIds, communityUserIds, gridWorkerUserIds] = userIds as [number[], number[], number[], number[], number[], number[]];
+    counts.users = userIds.reduce((n, ids) => n + ids.length, 0);
+    counts.inspectors = inspectorUserIds.length;
+    log(`users: ${counts.users} (${inspectorUserIds.length} inspectors, ${gridWorkerUserIds.length} grid workers)`);
     await sql`update tenant set geo_version = geo_version + 1 where id = ${tenantId}`.execute(tx);
     await sql`analyze`.execute(tx);
 
     const [minLng, minLat] = pos(0, 0);
     const [maxLng, maxLat] = pos(W, H);
-    return { tenantId, username, password, bounds: { minLng, minLat, maxLng, maxLat }, counts };
+    const shopsByGrid: [number, number, number][][] = gridIds.map(() => []);
+    const gridIndex = new Map(gridIds.map((id, i) => [id, i]));
+    shopRows.forEach((r, i) => shopsByGrid[gridIndex.get(r.region_id!)!]!.push([shopIds[i]!, r.lng!, r.lat!]));
+    const model: CityModel = {
+      officeId, officeUserId: officeUserId!, departments, departmentUserIds,
+      streets: streets.map((s, i) => ({ id: s.id, path: s.path, unitId: streetOffices[i]!.id, userId: streetUserIds[i]! })),
+      communities: communities.map((c, i) => ({ id: c.id, path: c.path, street: c.street, unitId: communityUnits[i]!.id, userId: communityUserIds[i]! })),
+      grids: gridIds.map((id, i) => ({ id, path: `${communities[gridMeta[i]!.community]!.path}${id}/`, name: gridRows[i]!.name, ...gridMeta[i]! })),
+      shopsByGrid, inspectorUserIds, gridWorkerUserIds,
+    };
+    return { tenantId, username, password, bounds: { minLng, minLat, maxLng, maxLat }, counts, model, inspectorUsernames };
   });
 }

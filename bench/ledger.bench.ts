@@ -1,0 +1,128 @@
+/**
+ * The case ledger (问题台账: filter + page over all cases) and the open-case map, through the real
+ * API with a logged-in session, sequential requests from one client (latency); against bare
+ * routes on the same database: one indexed page of 20 cases, and all open cases' points.
+ *
+ *   npm run bench:ledger                       # embedded PostgreSQL, city scale (1 M cases)
+ *   DATABASE_URL=postgres://… npm run bench:ledger
+ *   BENCH_SCALE=county BENCH_REQUESTS=50 npm run bench:ledger
+ */
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import { CASE_STATE_CATEGORY, CASE_STATES } from '@cc/domain';
+import { cityCounts, header, isMain, login, standalone, startApp, writeResult, type BenchCity } from './lib/context.js';
+import { ms, summarize, type LatencySummary } from './lib/stats.js';
+
+const N = Number(process.env.BENCH_REQUESTS ?? 30);
+const WARMUP = 5;
+const OPEN = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
+
+async function timeGets(url: string, headers: Record<string, string>, n: number): Promise<{ s: LatencySummary; bytes: number; total: number | null }> {
+  let bytes = 0;
+  let total: number | null = null;
+  for (let i = 0; i < WARMUP; i++) await (await fetch(url, { headers })).arrayBuffer();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const r = await fetch(url, { headers });
+    const buf = await r.arrayBuffer();
+    out.push(performance.now() - t0);
+    if (r.status !== 200) throw new Error(`${url}: ${r.status} ${Buffer.from(buf).toString().slice(0, 300)}`);
+    bytes = buf.byteLength;
+    if (total === null) {
+      const j = JSON.parse(Buffer.from(buf).toString()) as { total?: number; items?: unknown[] } | unknown[];
+      total = Array.isArray(j) ? j.length : (j.total ?? j.items?.length ?? null);
+    }
+  }
+  return { s: summarize(out), bytes, total };
+}
+
+export async function runLedger(b: BenchCity): Promise<string> {
+  const { db, city } = b;
+  const server = await startApp(db);
+  const office = await login(server.base, city.username, city.password);
+  const m = city.model;
+  const staffUser = await db.selectFrom('app_user').select('username').where('tenant_id', '=', city.tenantId).where('id', '=', m.communities[0]!.userId).executeTakeFirstOrThrow();
+  const community = await login(server.base, staffUser.username, city.password);
+  const month = await sql<{ d: string }>`select to_char(max(created_at) - interval '60 days', 'YYYY-MM-DD') as d from case_record where tenant_id = ${city.tenantId}`.execute(db);
+  const from = month.rows[0]!.d;
+  const to = new Date(Date.parse(from) + 30 * 86_400_000).toISOString().slice(0, 10);
+  const category = await db.selectFrom('case_category').select('id').where('tenant_id', '=', city.tenantId).where('code', '=', '0101').executeTakeFirstOrThrow();
+
+  const api = (q: string) => `${server.base}/api/v1/cases?${q}`;
+  const ledgerQueries: [string, string, { cookie: string }][] = [
+    ['first page, newest first (the ledger as it opens)', api('page=1&pageSize=20'), office],
+    ['open cases', api('stateCategory=open&pageSize=20'), office],
+    ['overdue cases', api('overdue=true&pageSize=20'), office],
+    ['one street, open, by deadline', api(`regionId=${m.streets[0]!.id}&stateCategory=open&sort=deadline_asc&pageSize=20`), office],
+    ['one responsible unit (a community)', api(`unitId=${m.communities[1]!.unitId}&pageSize=20`), office],
+    [`closed in a month (${from} … ${to})`, api(`state=closed&from=${from}&to=${to}&pageSize=20`), office],
+    ['category 暴露垃圾, relapsed', api(`categoryId=${category.id}&relapsed=true&pageSize=20`), office],
+    ['text search “暴露垃圾”', api(`q=${encodeURIComponent('暴露垃圾')}&pageSize=20`), office],
+    ['page 500 (offset 9,980)', api('page=500&pageSize=20'), office],
+    ['a community’s staff (scoped), first page', api('page=1&pageSize=20'), community],
+  ];
+
+  // The floors: bare routes on the same database and pool.
+  const bare = Fastify();
+  bare.get('/page', async () => (await sql`select * from case_record where tenant_id = ${city.tenantId} order by created_at desc, id desc limit 20`.execute(db)).rows);
+  bare.get('/points', async () => (await sql<{ id: number; lat: number; lng: number; state: string }>`select id, lat, lng, state from case_record
+    where tenant_id = ${city.tenantId} and state in (${sql.join(OPEN)})`.execute(db)).rows);
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const bareBase = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`;
+
+  const ledger: { label: string; r: Awaited<ReturnType<typeof timeGets>> }[] = [];
+  const map: { label: string; r: Awaited<ReturnType<typeof timeGets>> }[] = [];
+  let floorPage: Awaited<ReturnType<typeof timeGets>>;
+  let floorPoints: Awaited<ReturnType<typeof timeGets>>;
+  try {
+    for (const [label, url, who] of ledgerQueries) {
+      console.log(`ledger: ${label} …`);
+      ledger.push({ label, r: await timeGets(url, { cookie: who.cookie }, N) });
+    }
+    floorPage = await timeGets(`${bareBase}/page`, {}, N);
+    const mapN = Math.max(10, Math.round(N / 5));
+    console.log('map …');
+    map.push({ label: 'GET /api/v1/cases?stateCategory=open&pageSize=500 (the most points one request can carry)', r: await timeGets(api('stateCategory=open&pageSize=500'), { cookie: office.cookie }, mapN) });
+    map.push({ label: 'GET /api/v1/case-hotspots (relapse hot spots, all cases grouped by 100 m cell)', r: await timeGets(`${server.base}/api/v1/case-hotspots`, { cookie: office.cookie }, mapN) });
+    floorPoints = await timeGets(`${bareBase}/points`, {}, mapN);
+  } finally {
+    await bare.close();
+    await server.close();
+  }
+  const openTotal = map[0]!.r.total ?? 0;
+  const pages = Math.ceil(openTotal / 500);
+  const allLedgerP95 = Math.max(...ledger.map((x) => x.r.s.p95));
+  const row = (label: string, r: Awaited<ReturnType<typeof timeGets>>) => `| ${label} | ${r.total?.toLocaleString('en') ?? ''} | ${(r.bytes / 1024).toFixed(0)} KB | ${r.s.n} | ${ms(r.s.p50)} | ${ms(r.s.p95)} | ${ms(r.s.max)} |`;
+  const lines = [
+    ...header('Case ledger and open-case map', { engine: b.engine, scale: b.scale, genSeconds: b.genSeconds, counts: cityCounts(b) }, 'npm run bench:ledger'),
+    `Sequential requests over HTTP on loopback from one client, ${N} per ledger query (${Math.max(10, Math.round(N / 5))} per map request) after ${WARMUP} warm-up requests; as the office account (whole city) unless noted. Every ledger page also counts its total (the page shows it).`,
+    '',
+    '## Ledger: `GET /api/v1/cases` (filter + page of 20)',
+    '',
+    '| query | matching cases | response | n | p50 | p95 | max |',
+    '|---|---|---|---|---|---|---|',
+    ...ledger.map((x) => row(x.label, x.r)),
+    row('floor: bare route, `select * … order by created_at desc, id desc limit 20` (index scan, no count, no joins)', floorPage!),
+    '',
+    `Ratio first page / floor: p50 ${(ledger[0]!.r.s.p50 / floorPage!.s.p50).toFixed(1)}×, p95 ${(ledger[0]!.r.s.p95 / floorPage!.s.p95).toFixed(1)}×.`,
+    `Target (issue 6): ledger p95 < 100 ms → ${allLedgerP95 < 100 ? 'met' : 'NOT met'} (worst query p95 ${ms(allLedgerP95)}; ${ledger.filter((x) => x.r.s.p95 >= 100).map((x) => x.label).join('; ') || 'none over'}).`,
+    '',
+    '## Open-case map',
+    '',
+    `The app has no endpoint that returns the open cases as map points: the ledger list is the closest (at most 500 per request, each with the full case view and a count), and the map page shows relapse hot spots. Showing all ${openTotal.toLocaleString('en')} open cases through the list takes ${pages} requests. The floor is what one purpose-made request costs: a bare route returning id, lat, lng and state of every open case as JSON.`,
+    '',
+    '| request | points / total | response | n | p50 | p95 | max |',
+    '|---|---|---|---|---|---|---|',
+    ...map.map((x) => row(x.label, x.r)),
+    row('floor: bare route, all open cases as points (id, lat, lng, state)', floorPoints!),
+    '',
+    `Estimated time to load every open case through the list: ${pages} × p50 ≈ ${((pages * map[0]!.r.s.p50) / 1000).toFixed(1)} s (sequential), against ${ms(floorPoints!.s.p50)} for the floor's one request.`,
+    `Target (issue 6): map < 300 ms → with what exists ${map[0]!.r.s.p95 < 300 && pages <= 1 ? 'met' : 'NOT met'} (one 500-point page p95 ${ms(map[0]!.r.s.p95)}, ${pages} pages for all points; hot spots p95 ${ms(map[1]!.r.s.p95)}); the floor's p95 for all points: ${ms(floorPoints!.s.p95)}.`,
+  ];
+  await writeResult('ledger', b.engineKey, b.scale, lines);
+  return lines.join('\n');
+}
+
+if (isMain(import.meta.url)) await standalone(async (b) => { await runLedger(b); });
