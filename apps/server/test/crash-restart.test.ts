@@ -112,5 +112,5 @@ describe('kill -9 and start again', () => {
     const code = await new Promise((r) => second.child.once('exit', r));
     expect(code).toBe(0);
     expect(postmasterPid()).toBeNull(); // PostgreSQL stopped with the app
-  });
+  }, 180_000); // two app starts (tsx, migrations, embedded PostgreSQL) can take over 30 s on a busy 2-core machine
 });
