@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, type ReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, type ReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
 import type { FastifyRequest } from 'fastify';
 import type { ErrorCode } from '@cc/domain';
@@ -15,6 +17,8 @@ import { AppError } from './errors.js';
  */
 export interface FileStore {
   put(tenantId: number, data: Buffer): Promise<string>;
+  /** Store what a stream yields without holding it in memory: hashed while written to a temporary file. */
+  putStream(tenantId: number, source: Readable): Promise<{ sha256: string; size: number }>;
   open(tenantId: number, sha256: string): ReadStream;
   exists(tenantId: number, sha256: string): boolean;
 }
@@ -32,6 +36,34 @@ export function createLocalFileStore(root: string): FileStore {
       await fs.writeFile(tmp, data);
       await fs.rename(tmp, file);
       return sha;
+    },
+    async putStream(tenantId, source) {
+      const dir = path.join(root, String(tenantId));
+      await fs.mkdir(dir, { recursive: true });
+      const tmp = path.join(dir, `upload.${randomBytes(6).toString('hex')}.tmp`);
+      const hash = createHash('sha256');
+      let size = 0;
+      try {
+        await pipeline(source, new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            hash.update(chunk);
+            size += chunk.length;
+            done(null, chunk);
+          },
+        }), createWriteStream(tmp));
+        const sha = hash.digest('hex');
+        const file = where(tenantId, sha);
+        if (existsSync(file)) {
+          await fs.rm(tmp, { force: true });
+        } else {
+          await fs.mkdir(path.dirname(file), { recursive: true });
+          await fs.rename(tmp, file);
+        }
+        return { sha256: sha, size };
+      } catch (err) {
+        await fs.rm(tmp, { force: true });
+        throw err;
+      }
     },
     open: (tenantId, sha) => createReadStream(where(tenantId, sha)),
     exists: (tenantId, sha) => existsSync(where(tenantId, sha)),

@@ -120,6 +120,10 @@ export const uploadCasePhoto = (file: File) => upload<UploadedPhoto>('/case-phot
 export type RecheckState = RecheckView['state'];
 export interface RecheckQuery {
   state?: RecheckState;
+  /** A re-check plan's samples only. */
+  planId?: number;
+  /** Pending past the due date only. */
+  overdue?: boolean;
   page?: number;
   pageSize?: number;
 }

@@ -1,4 +1,5 @@
 import type {
+  CaseMap,
   MapSettings,
   RegionGeometryBody,
   RegionLevel,
@@ -57,6 +58,17 @@ export function useMapShops(date: string, enabled = true) {
     queryKey: ['map-shops', date],
     queryFn: ({ signal }) => get<{ items: MapShop[] }>('/map/shops', { date }, signal),
     staleTime: 60_000,
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+/** The open cases in the caller's scope as map points (GET /case-map; at most `limit`). */
+export function useCaseMap(q: { category?: string; overdue?: boolean }, enabled = true) {
+  return useQuery({
+    queryKey: ['case-map', q.category ?? null, q.overdue ?? null],
+    queryFn: ({ signal }) => get<CaseMap>('/case-map', { category: q.category, overdue: q.overdue }, signal),
+    staleTime: 30_000,
     placeholderData: keepPreviousData,
     enabled,
   });

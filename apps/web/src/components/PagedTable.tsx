@@ -22,6 +22,8 @@ export function PagedTable<T extends { id: number }>(props: {
   columns: TableColumnsType<T>;
   empty: ReactNode;
   testId: string;
+  /** The pager's total line, when the plain count would mislead (e.g. a capped count). */
+  totalText?: (total: number) => ReactNode;
 }) {
   const { t } = useTranslation();
   const screens = Grid.useBreakpoint();
@@ -42,7 +44,7 @@ export function PagedTable<T extends { id: number }>(props: {
         pageSize: result.data?.pageSize ?? query.pageSize,
         total: result.data?.total ?? 0,
         showSizeChanger: true,
-        showTotal: (total) => t('common.total', { total }),
+        showTotal: props.totalText ?? ((total) => t('common.total', { total })),
         size: screens.md ? 'middle' : 'small',
         onChange: props.onPage,
       }}

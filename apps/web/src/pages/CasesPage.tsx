@@ -273,6 +273,7 @@ export default function CasesPage() {
           columns={columns}
           empty={<Empty image={<ProfileOutlined style={{ fontSize: 40, color: '#bfbfbf' }} />} description={anyFilter ? t('cases.emptyFiltered') : t('cases.empty')} />}
           testId="cases-table"
+          totalText={(total) => (list.data?.totalCapped ? t('common.totalAtLeast', { total: total.toLocaleString(lang) }) : t('common.total', { total }))}
         />
       </Card>
     </>

@@ -1,15 +1,19 @@
-import { useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
-import { Button, DatePicker, Drawer, Grid, Select, Space, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { Button, DatePicker, Drawer, Grid, Select, Space, Switch, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import type { RegionLevel } from '@cc/domain';
+import type { CaseMapPoint, RegionLevel } from '@cc/domain';
 import type { FrontageStatus } from '../api/frontage';
-import { useMapSettings, useMapShops, useRegionGeo, useResponsibility, useRoutingRules, useSegments, useZones, type RegionFeature } from '../api/map';
+import { get } from '../api/client';
+import { useCaseMap, useMapSettings, useMapShops, useRegionGeo, useResponsibility, useRoutingRules, useSegments, useZones, type RegionFeature } from '../api/map';
 import { ResponsibilityPanel } from '../components/ResponsibilityPanel';
 import { QueryError } from '../components/QueryError';
 import { PageLoading } from '../components/states';
-import MapCanvas, { PANES } from '../map/MapCanvas';
+import MapCanvas, { PANES, useMapContext } from '../map/MapCanvas';
+import L from '../map/leaflet';
+import { useLanguage } from '../i18n';
+import { stateLabel } from '../lib/cases';
 import { KeepVisible, PinMarker, ShapesLayer, type Shape } from '../map/layers';
 import { REGION_STYLE, SEGMENT_STYLE, SHOP_COLORS, shopStyle, ZONE_STYLE, type ShopColorKey } from '../map/styles';
 
@@ -28,6 +32,51 @@ function shopKey(statuses: FrontageStatus[] | undefined): ShopColorKey {
   if (statuses.includes('expiring')) return 'expiring';
   if (statuses.includes('expired')) return 'expired';
   return 'none';
+}
+
+const CASE_COLORS = { overdue: '#cf1322', onTime: '#1677ff' } as const;
+
+/**
+ * The open cases as small circles on one canvas (fast for tens of thousands), red when overdue;
+ * a click opens a popup that loads the case's number and links to it.
+ */
+function OpenCasesLayer({ points }: { points: readonly CaseMapPoint[] }) {
+  const ctx = useMapContext();
+  const { t } = useTranslation();
+  const lang = useLanguage();
+  const navigate = useNavigate();
+  const [renderer] = useState(() => L.canvas({ padding: 0.5, pane: PANES.point }));
+  useEffect(() => {
+    if (!ctx) return;
+    const popup = (p: CaseMapPoint) => {
+      const el = document.createElement('div');
+      el.dataset.testid = 'case-map-popup';
+      const link = document.createElement('a');
+      link.href = `/cases/${p.id}`;
+      link.textContent = `#${p.id}`;
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        navigate(`/cases/${p.id}`);
+      });
+      const desc = document.createElement('div');
+      const meta = document.createElement('div');
+      meta.textContent = [stateLabel(p.state, lang), p.category, t(p.overdue ? 'map.caseOverdue' : 'map.caseOnTime')].join(' · ');
+      el.append(link, meta, desc);
+      void get<{ number: string; description: string }>(`/cases/${p.id}`).then((c) => {
+        link.textContent = c.number;
+        desc.textContent = c.description.length > 60 ? `${c.description.slice(0, 60)}…` : c.description;
+      }, () => undefined);
+      return el;
+    };
+    const group = L.layerGroup(points.map((p) => L.circleMarker(ctx.crs.toDisplay([p.lng, p.lat]), {
+      renderer, radius: 4, weight: 1, color: '#fff', bubblingMouseEvents: false, fillColor: p.overdue ? CASE_COLORS.overdue : CASE_COLORS.onTime, fillOpacity: 0.9,
+    }).bindPopup(() => popup(p))));
+    group.addTo(ctx.map);
+    return () => {
+      group.remove();
+    };
+  }, [ctx, points, renderer, navigate, lang, t]);
+  return null;
 }
 
 /**
@@ -55,6 +104,8 @@ export default function MapPage() {
   const [initialPoint] = useState(point);
   const categories = (rules.data?.items ?? []).map((r) => r.categoryCode).filter((c) => c !== '*');
   const category = params.get('category') ?? undefined;
+  const showCases = params.get('cases') === '1';
+  const caseMap = useCaseMap({}, showCases);
   const answer = useResponsibility(point ? { lng: point[0], lat: point[1], date, category: category || undefined } : null);
 
   const setParam = (patch: Record<string, string | null>) => {
@@ -139,6 +190,12 @@ export default function MapPage() {
         <span className="cc-map-legend__area" style={{ borderColor: ZONE_STYLE.color }} />
         {t('map.layers.zones')}
       </span>
+      {showCases && (['overdue', 'onTime'] as const).map((k) => (
+        <span key={k} className="cc-map-legend__item">
+          <span className="cc-map-legend__dot" style={{ background: CASE_COLORS[k] }} />
+          {t(k === 'overdue' ? 'map.caseOverdue' : 'map.caseOnTime')}
+        </span>
+      ))}
     </div>
   );
 
@@ -193,9 +250,25 @@ export default function MapPage() {
               options={categories.map((c) => ({ value: c, label: c }))}
             />
           )}
+          <Space size={4}>
+            <Switch size="small" id="map-open-cases" data-testid="map-open-cases" checked={showCases} loading={showCases && caseMap.isFetching} onChange={(on) => setParam({ cases: on ? '1' : null })} />
+            <label htmlFor="map-open-cases" className="cc-map-page__label">
+              {t('map.openCases')}
+            </label>
+            {showCases && caseMap.data && (
+              <Typography.Text type={caseMap.data.truncated ? 'warning' : 'secondary'} data-testid="map-open-cases-count">
+                {caseMap.data.truncated ? t('map.openCasesTruncated', { n: caseMap.data.limit }) : t('map.openCasesCount', { n: caseMap.data.items.length })}
+              </Typography.Text>
+            )}
+          </Space>
           {!isMobile && <Typography.Text type="secondary">{t('map.clickHint')}</Typography.Text>}
         </Space>
       </div>
+      {showCases && caseMap.isError && (
+        <Typography.Text type="danger" role="alert" className="cc-map-page__warn">
+          {t('map.openCasesFailed')}
+        </Typography.Text>
+      )}
       {(geo.isError || segments.isError || zones.isError) && (
         <Typography.Text type="danger" role="alert" className="cc-map-page__warn">
           {t('map.layersFailed')}
@@ -218,6 +291,7 @@ export default function MapPage() {
           <ShapesLayer name={t('map.layers.zones')} pane={PANES.zone} shapes={zoneShapes} />
           <ShapesLayer name={t('map.layers.segments')} pane={PANES.segment} shapes={segmentShapes} />
           <ShapesLayer name={t('map.layers.shops')} pane={PANES.point} shapes={shopShapes} />
+          {showCases && caseMap.data && <OpenCasesLayer points={caseMap.data.items} />}
           {point && <PinMarker lng={point[0]} lat={point[1]} />}
           {point && <KeepVisible lng={point[0]} lat={point[1]} right={isMobile ? 0 : PANEL_WIDTH + 12} bottom={isMobile ? window.innerHeight * 0.5 : 0} />}
         </MapCanvas>

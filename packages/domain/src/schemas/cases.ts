@@ -246,7 +246,11 @@ export const CaseView = Type.Object({
 });
 export type CaseView = Static<typeof CaseView>;
 
-export const CasePage = Page(CaseListItem);
+export const CasePage = Type.Object({
+  ...Page(CaseListItem).properties,
+  /** True when more cases match than were counted: `total` is then the cap (the ledger shows "10,000+"). */
+  totalCapped: Type.Boolean(),
+});
 export type CasePage = Static<typeof CasePage>;
 
 const csv = (description: string) => Type.String({ maxLength: 400, description });
@@ -295,6 +299,8 @@ export const RecheckView = Type.Object({
   case: Type.Object({ id: Id, number: Type.String(), category: Type.String(), address: Nullable(Type.String()), unit: Nullable(Named), lat: Type.Number(), lng: Type.Number() }),
   closedAt: Instant,
   dueDate: IsoDate,
+  /** The re-check plan (回头看计划) that drew it; null when the city's settings drew it. */
+  plan: Nullable(Named),
   state: Type.Union([Type.Literal('pending'), Type.Literal('passed'), Type.Literal('relapsed'), Type.Literal('void')]),
   checkedBy: Nullable(Type.String()),
   checkedAt: Nullable(Instant),
@@ -303,7 +309,13 @@ export const RecheckView = Type.Object({
 });
 export type RecheckView = Static<typeof RecheckView>;
 export const RecheckPage = Page(RecheckView);
-export const RecheckListQuery = Type.Object({ ...PageQuery, state: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('passed'), Type.Literal('relapsed'), Type.Literal('void')])) }, { additionalProperties: false });
+export const RecheckListQuery = Type.Object({
+  ...PageQuery,
+  state: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('passed'), Type.Literal('relapsed'), Type.Literal('void')])),
+  planId: Type.Optional(Id),
+  /** Only re-checks past their due date (and still pending). */
+  overdue: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
 export const RecheckResultBody = Type.Object(
   {
     result: Type.Union([Type.Literal('passed'), Type.Literal('relapsed')]),
@@ -435,3 +447,31 @@ export const PublicCity = Type.Object({
   categories: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), majorName: Type.String() })),
 });
 export type PublicCity = Static<typeof PublicCity>;
+
+// ---- open-case map (GET /case-map) ----
+/** At most this many points in one answer; `truncated` says when more open cases matched. */
+export const CASE_MAP_LIMIT = 200_000;
+export const CaseMapQuery = Type.Object(
+  {
+    category: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{2,12}(,[A-Za-z0-9]{2,12}){0,49}$', description: 'category codes, comma-separated' })),
+    overdue: Type.Optional(Type.Boolean()),
+    bbox: Type.Optional(Type.String({ maxLength: 100, description: 'minLng,minLat,maxLng,maxLat (WGS-84 degrees)' })),
+  },
+  { additionalProperties: false },
+);
+export type CaseMapQuery = Static<typeof CaseMapQuery>;
+export const CaseMapPoint = Type.Object({
+  id: Id,
+  lat: Type.Number(),
+  lng: Type.Number(),
+  state: CaseStateSchema,
+  category: Type.String({ description: 'category code' }),
+  overdue: Type.Boolean(),
+});
+export type CaseMapPoint = Static<typeof CaseMapPoint>;
+export const CaseMap = Type.Object({
+  items: Type.Array(CaseMapPoint),
+  limit: Type.Integer({ description: `the most points one answer carries (${CASE_MAP_LIMIT})` }),
+  truncated: Type.Boolean({ description: 'more open cases matched than `limit`: narrow by bbox or category' }),
+});
+export type CaseMap = Static<typeof CaseMap>;

@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import {
   CASE_SOURCES, CASE_STATE_CATEGORY, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
   type CaseActorRole, type CaseEvent, type CaseListQuery, type CasePage, type CasePreview, type CaseSource, type CaseState, type CaseView,
-  type CreateCaseBody, type DeadlineClass, type MessageParam, type HideCaseBody, type PhotoInput, type ResponsibilityAnswer, type TransitionBody, type CasePhotoStage,
+  type CaseSettings, type CreateCaseBody, type DeadlineClass, type WorkCalendar, type MessageParam, type HideCaseBody, type PhotoInput, type ResponsibilityAnswer, type TransitionBody, type CasePhotoStage,
 } from '@cc/domain';
 import type { Actor } from '../../platform/actor.js';
 import { actionsFor, can, escapeLike, regionScopeSql, unitInScope, unitScopeSql } from '../../platform/access.js';
@@ -12,7 +12,7 @@ import type { DB, Executor } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { RoutingService } from '../responsibility/routing.service.js';
 import type { CaseCatalog } from './catalog.service.js';
-import { formatDocNumber, nextSeq } from './sequences.js';
+import { insertNumberedDocument, nextSeq } from './sequences.js';
 import type { Selectable } from 'kysely';
 import type { CaseRecordTable } from '../../db/schema.js';
 
@@ -45,6 +45,10 @@ export interface IntakeInput {
 const TIMED = CASE_TIMED_STATES as readonly string[];
 const OPEN_STATES = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
 const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp'];
+/** The ledger counts its matches up to this many and then says "10,000+" (tests lower it). */
+export const listTuning = { countCap: 10_000 };
+/** The ledger's filters without paging (the export takes these). */
+type CaseListFilter = Omit<CaseListQuery, 'page' | 'pageSize'>;
 
 /** Events whose user must say why. */
 const NOTE_REQUIRED: Partial<Record<CaseEvent, Readonly<Record<'zh-CN' | 'en', string>>>> = {
@@ -71,10 +75,14 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     return roles;
   }
 
-  /** Which cases a user sees: the whole city, or those of their units, their area, or their own reports. */
+  /**
+   * Which cases a user sees: the whole city, or those of their units, their area, or their own reports.
+   * On case_record alone (alias c): each arm can use an index, no join to the unit is needed.
+   */
   function scopeSql(actor: Actor): Expression<SqlBool> {
     if (actor.scope === 'tenant') return sql<SqlBool>`true`;
-    return sql<SqlBool>`(${unitScopeSql(actor, 'u.path')} or ${regionScopeSql(actor, 'c.region_path')} or c.reported_by = ${actor.userId})`;
+    const units = sql`array(select su.id from unit su where su.tenant_id = ${actor.tenantId} and ${unitScopeSql(actor, 'su.path')})`;
+    return sql<SqlBool>`(c.responsible_unit_id = any(${units}) or ${regionScopeSql(actor, 'c.region_path')} or c.reported_by = ${actor.userId})`;
   }
 
   function baseQuery(ex: Executor, tenantId: number) {
@@ -218,20 +226,29 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
       .map((r) => ({ id: r.id, number: r.number, state: r.state as CaseState, distanceM: r.distanceM, createdAt: new Date(r.created_at).toISOString(), description: r.description }));
   }
 
+  /**
+   * Everything that only reads is done before the transaction (category, routing, settings,
+   * calendar, region). The day's case number is taken in its own short statement before the
+   * transaction (a failed intake leaves a gap); the year's 交办单 number is taken last, just
+   * before commit, and stays gapless. With a caller's transaction both are taken inside it.
+   */
   async function intake(tenantId: number, input: IntakeInput, ctx: AuditContext, tx?: Executor): Promise<number> {
-    const category = await catalog.categoryByCode(tx ?? db, tenantId, input.categoryCode, { activeOnly: true });
+    const ex = tx ?? db;
+    const category = await catalog.categoryByCode(ex, tenantId, input.categoryCode, { activeOnly: true });
     assertFuture(input.deadlineAt);
     const answer = await routing.resolve(tenantId, input.lat, input.lng, undefined, input.categoryCode, tx);
     assertPlace(answer);
-    const settings = await catalog.settings(tenantId, tx ?? db);
+    const settings = await catalog.settings(tenantId, ex);
     const autoAssign = input.autoAssign ?? settings.autoAssignSources.includes(input.source);
+    const regionId = answer.grid?.id ?? answer.community?.id ?? answer.street?.id;
+    const region = await ex.selectFrom('region').select('path').where('tenant_id', '=', tenantId).where('id', '=', regionId!).executeTakeFirstOrThrow();
+    const cal = autoAssign ? await catalog.calendar(tenantId, ex) : undefined;
+    if (input.unitId !== undefined) await assertUnit(ex, tenantId, input.unitId);
+    const day = localDate(clock.now()).replaceAll('-', '');
+    const early = tx ? null : await nextSeq(db, tenantId, 'case', day);
     const run = async (t: Executor) => {
-      if (input.unitId !== undefined) await assertUnit(t, tenantId, input.unitId);
+      const seq = early ?? await nextSeq(t, tenantId, 'case', day);
       const now = clock.now();
-      const day = localDate(now).replaceAll('-', '');
-      const seq = await nextSeq(t, tenantId, 'case', day);
-      const regionId = answer.grid?.id ?? answer.community?.id ?? answer.street?.id;
-      const region = await t.selectFrom('region').select('path').where('tenant_id', '=', tenantId).where('id', '=', regionId!).executeTakeFirstOrThrow();
       const row = await t.insertInto('case_record').values({
         tenant_id: tenantId, number: `${day}${String(seq).padStart(4, '0')}`, source: input.source, category_id: category.id,
         description: input.description.trim(), address: input.address?.trim() || null, lat: input.lat, lng: input.lng,
@@ -254,7 +271,8 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
       const system: CaseActor = { userId: input.reporter.userId, label: input.reporter.label, role: 'system' };
       let cur = await apply(t, row, 'register', system, { note: null, deadlineAt: undefined });
       if (cur.responsible_unit_id !== null) {
-        cur = await apply(t, cur, 'assign', system, { note: null, deadlineAt: input.deadlineAt, unitId: cur.responsible_unit_id });
+        // The unit was checked above; the 交办单 number is the last thing taken before commit.
+        cur = await apply(t, cur, 'assign', system, { note: null, deadlineAt: input.deadlineAt, unitId: cur.responsible_unit_id, calendar: cal, settings });
       } else {
         await addOutbox(t, cur, 'case.unrouted', {});
       }
@@ -280,16 +298,13 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     }).execute();
   }
 
-  async function addDocument(tx: Executor, c: CaseRow, kind: 'assignment_slip' | 'urging_letter', eventId: number) {
-    const s = await catalog.settings(c.tenant_id, tx);
-    const year = Number(localDate(clock.now()).slice(0, 4));
-    const seq = await nextSeq(tx, c.tenant_id, kind, String(year));
-    const number = formatDocNumber(kind === 'assignment_slip' ? s.slipNumberFormat : s.urgingNumberFormat, year, seq);
-    await tx.insertInto('case_document').values({
-      tenant_id: c.tenant_id, case_id: c.id, event_id: eventId, kind, year, seq, number_text: number, unit_id: c.responsible_unit_id,
-      deadline_at: c.deadline_at, created_at: clock.now(),
-    }).execute();
-    return number;
+  /** The numbered document: its gapless number is taken and the row inserted in one statement. */
+  async function addDocument(tx: Executor, c: CaseRow, kind: 'assignment_slip' | 'urging_letter', eventId: number, known?: CaseSettings) {
+    const s = known ?? await catalog.settings(c.tenant_id, tx);
+    return insertNumberedDocument(tx, {
+      tenantId: c.tenant_id, caseId: c.id, eventId, kind, year: Number(localDate(clock.now()).slice(0, 4)),
+      format: kind === 'assignment_slip' ? s.slipNumberFormat : s.urgingNumberFormat, unitId: c.responsible_unit_id, deadlineAt: c.deadline_at, createdAt: clock.now(),
+    });
   }
 
   interface ApplyInput {
@@ -299,6 +314,9 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     intoCaseId?: number;
     photos?: readonly PhotoInput[];
     expectedVersion?: number;
+    /** Read before the transaction by intake, so the transaction does not read them again. */
+    calendar?: WorkCalendar;
+    settings?: CaseSettings;
   }
 
   /**
@@ -311,7 +329,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     if (!d.ok) throw new AppError(409, d.reason, {}, { state: c.state, event });
     const now = clock.now();
     // The city's calendar only for the events that count working time (not on every transition).
-    const calendar = () => catalog.calendar(c.tenant_id, tx);
+    const calendar = async () => input.calendar ?? catalog.calendar(c.tenant_id, tx);
     const cls = c.deadline_class as DeadlineClass;
     const amount = Number(c.deadline_amount);
     const set: Partial<Record<keyof CaseRow, unknown>> = {};
@@ -407,8 +425,8 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
       await attachPhotos(tx, c.tenant_id, c.id, eventId, stage, input.photos, who.userId);
     }
     const extra: Record<string, unknown> = { event, from: c.state, actor: who.label, ...data };
-    if (event === 'assign' || event === 'relapse') extra.document = await addDocument(tx, updated, 'assignment_slip', eventId);
-    if (event === 'escalate') extra.document = await addDocument(tx, updated, 'urging_letter', eventId);
+    if (event === 'assign' || event === 'relapse') extra.document = await addDocument(tx, updated, 'assignment_slip', eventId, input.settings);
+    if (event === 'escalate') extra.document = await addDocument(tx, updated, 'urging_letter', eventId, input.settings);
     if (event === 'approve_return') extra.unitId = c.responsible_unit_id;
     await addOutbox(tx, updated, `case.${event}`, extra);
     return updated;
@@ -442,8 +460,9 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
 
   // ---------- list ----------
 
-  function listFilter(actor: Actor, q: CaseListQuery, now: Date) {
-    let query = baseQuery(db, actor.tenantId).where(scopeSql(actor));
+  /** The ledger's filters and the reader's scope as conditions on case_record alone (alias c). */
+  function listConditions(actor: Actor, q: CaseListFilter, now: Date): Expression<SqlBool>[] {
+    const conds: Expression<SqlBool>[] = [scopeSql(actor)];
     const csv = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
     const states = csv(q.state);
     const bad = states.find((s) => !(CASE_STATES as readonly string[]).includes(s));
@@ -451,43 +470,69 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     const sources = csv(q.source);
     const badSource = sources.find((s) => !(CASE_SOURCES as readonly string[]).includes(s));
     if (badSource) throw new AppError(422, 'VALIDATION_FAILED', {}, [{ field: 'source', message: `unknown source ${badSource}` }]);
-    if (states.length) query = query.where('c.state', 'in', states);
-    if (q.stateCategory) query = query.where('c.state', 'in', CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === q.stateCategory));
-    if (sources.length) query = query.where('c.source', 'in', sources);
-    if (q.unitId) query = query.where('c.responsible_unit_id', '=', q.unitId);
-    if (q.categoryId) query = query.where('c.category_id', '=', q.categoryId);
-    if (q.majorCode) query = query.where('k.major_code', '=', q.majorCode);
+    const inList = (col: string, xs: readonly string[]) => sql<SqlBool>`${sql.ref(col)} in (${sql.join(xs)})`;
+    if (states.length) conds.push(inList('c.state', states));
+    if (q.stateCategory) conds.push(inList('c.state', CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === q.stateCategory)));
+    if (sources.length) conds.push(inList('c.source', sources));
+    if (q.unitId) conds.push(sql<SqlBool>`c.responsible_unit_id = ${q.unitId}`);
+    if (q.categoryId) conds.push(sql<SqlBool>`c.category_id = ${q.categoryId}`);
+    if (q.majorCode) conds.push(sql<SqlBool>`c.category_id = any(array(select mk.id from case_category mk where mk.tenant_id = ${actor.tenantId} and mk.major_code = ${q.majorCode}))`);
     if (q.overdue !== undefined) {
       const cond = sql<SqlBool>`(c.state in (${sql.join(TIMED)}) and c.deadline_at < ${now})`;
-      query = query.where(q.overdue ? cond : sql<SqlBool>`not ${cond}`);
+      conds.push(q.overdue ? cond : sql<SqlBool>`not ${cond}`);
     }
-    if (q.escalated !== undefined) query = query.where('c.escalation_count', q.escalated ? '>' : '=', 0);
-    if (q.relapsed !== undefined) query = query.where('c.relapse_count', q.relapsed ? '>' : '=', 0);
-    if (q.hidden !== undefined) query = query.where('c.hidden', '=', q.hidden);
-    if (q.from) query = query.where('c.created_at', '>=', startOfDay(q.from));
-    if (q.to) query = query.where('c.created_at', '<', startOfDay(q.to, 1));
+    if (q.escalated !== undefined) conds.push(q.escalated ? sql<SqlBool>`c.escalation_count > 0` : sql<SqlBool>`c.escalation_count = 0`);
+    if (q.relapsed !== undefined) conds.push(q.relapsed ? sql<SqlBool>`c.relapse_count > 0` : sql<SqlBool>`c.relapse_count = 0`);
+    if (q.hidden !== undefined) conds.push(sql<SqlBool>`c.hidden = ${q.hidden}`);
+    if (q.from) conds.push(sql<SqlBool>`c.created_at >= ${startOfDay(q.from)}`);
+    if (q.to) conds.push(sql<SqlBool>`c.created_at < ${startOfDay(q.to, 1)}`);
     if (q.regionId) {
-      query = query.where(sql<SqlBool>`c.region_path like (select r.path from region r where r.tenant_id = ${actor.tenantId} and r.id = ${q.regionId}) || '%'`);
+      conds.push(sql<SqlBool>`c.region_path like (select r.path from region r where r.tenant_id = ${actor.tenantId} and r.id = ${q.regionId}) || '%'`);
     }
     if (q.q) {
       const like = `%${escapeLike(q.q)}%`;
-      query = query.where((eb) => eb.or([eb('c.number', 'like', like), eb('c.description', 'like', like), eb('c.address', 'like', like)]));
+      conds.push(sql<SqlBool>`(c.number like ${like} or c.description like ${like} or c.address like ${like})`);
     }
+    return conds;
+  }
+
+  /** The matching cases, case_record only (alias c): for pages of ids, counts and keyset reads. */
+  function filteredCases(actor: Actor, q: CaseListFilter, now: Date) {
+    let query = db.selectFrom('case_record as c').where('c.tenant_id', '=', actor.tenantId);
+    for (const cond of listConditions(actor, q, now)) query = query.where(cond);
     return query;
+  }
+
+  /** The matching cases with the names a view shows. */
+  function listFilter(actor: Actor, q: CaseListFilter, now: Date) {
+    let query = baseQuery(db, actor.tenantId);
+    for (const cond of listConditions(actor, q, now)) query = query.where(cond);
+    return query;
+  }
+
+  /** Matching cases counted up to `cap` (+1 tells "more"): the count stops early instead of reading every row. */
+  async function countCapped(actor: Actor, q: CaseListFilter, now: Date, cap: number): Promise<{ total: number; capped: boolean }> {
+    const r = await db.selectFrom(filteredCases(actor, q, now).select(sql<number>`1`.as('one')).limit(cap + 1).as('x'))
+      .select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const n = Number(r.n);
+    return n > cap ? { total: cap, capped: true } : { total: n, capped: false };
   }
 
   async function list(actor: Actor, q: CaseListQuery): Promise<CasePage> {
     const now = clock.now();
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
-    const base = listFilter(actor, q, now);
-    const [rows, total] = await Promise.all([
-      base.orderBy(q.sort === 'deadline_asc' ? sql`c.deadline_at asc nulls last` : sql`c.created_at ${sql.raw(q.sort === 'created_asc' ? 'asc' : 'desc')}`)
-        .orderBy('c.id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
-      base.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    // Order: each sort matches an index, ties broken by id in the same direction.
+    const order = q.sort === 'deadline_asc' ? sql`c.deadline_at asc nulls last, c.id desc`
+      : q.sort === 'created_asc' ? sql`c.created_at asc, c.id asc` : sql`c.created_at desc, c.id desc`;
+    // The page's ids from case_record alone (cheap even at a deep offset), then the names for those rows only.
+    const ids = filteredCases(actor, q, now).select('c.id').orderBy(order).limit(pageSize).offset((page - 1) * pageSize);
+    const [rows, count] = await Promise.all([
+      baseQuery(db, actor.tenantId).innerJoin(ids.as('p'), 'p.id', 'c.id').orderBy(order).execute(),
+      countCapped(actor, q, now, listTuning.countCap),
     ]);
     return {
-      items: rows.map((r) => coreView(actor, r, now)), total: Number(total.n), page, pageSize,
+      items: rows.map((r) => coreView(actor, r, now)), total: count.total, totalCapped: count.capped, page, pageSize,
       actions: actionsFor({ create: can(actor, 'case.report'), export: true }),
     };
   }
@@ -500,6 +545,8 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     view,
     list,
     listFilter,
+    filteredCases,
+    countCapped,
     intake,
     apply,
     transition,

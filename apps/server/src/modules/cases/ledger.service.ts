@@ -1,8 +1,9 @@
+import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { sql, type SqlBool } from 'kysely';
 import {
-  CASE_SOURCE_LABELS, CASE_STATE_LABELS, CASE_STATES, CASE_STATE_CATEGORY, CASE_TIMED_STATES, DEADLINE_CLASSES,
+  localDate, CASE_SOURCE_LABELS, CASE_STATE_LABELS, CASE_STATES, CASE_STATE_CATEGORY, CASE_TIMED_STATES, DEADLINE_CLASSES,
   type CaseListQuery, type CaseSource, type CaseState, type CaseStats, type HotSpot, type RecheckResultBody, type RecheckView,
 } from '@cc/domain';
 import type { FastifyBaseLogger } from 'fastify';
@@ -21,7 +22,8 @@ const OPEN = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
 const DEADLINE_UNITS: Record<(typeof DEADLINE_CLASSES)[number], string> = {
   emergency_hours: '小时（紧急）', working_hours: '个工作小时', working_days: '个工作日', calendar_days: '个自然日',
 };
-const EXPORT_PAGE = 1000;
+/** Rows per keyset page of an export (tests lower it to cross pages with a few rows). */
+export const exportTuning = { pageSize: 1000 };
 /** A running export whose row has not moved for this long has lost its process. */
 const EXPORT_STALE_MS = 2 * 60_000;
 
@@ -40,15 +42,27 @@ export interface ExportJobView {
 export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesService; files: FileStore; log?: FastifyBaseLogger }) {
   const { db, clock, cases, files } = deps;
 
+  /**
+   * Re-checks the actor may see: within the case scope, except that a re-check plan's samples are
+   * work for its team — among city-wide staff only the office (inspection.plan) and the team see
+   * them (all inspectors when the plan has no team); units still see their own cases' ones.
+   */
   function recheckQuery(actor: Actor) {
+    const broad = can(actor, 'inspection.plan') || actor.scope !== 'tenant';
     return db.selectFrom('case_recheck as r')
       .innerJoin('case_record as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.case_id'))
       .innerJoin('case_category as k', (j) => j.onRef('k.tenant_id', '=', 'c.tenant_id').onRef('k.id', '=', 'c.category_id'))
       .leftJoin('unit as u', (j) => j.onRef('u.tenant_id', '=', 'c.tenant_id').onRef('u.id', '=', 'c.responsible_unit_id'))
       .leftJoin('app_user as cb', (j) => j.onRef('cb.tenant_id', '=', 'r.tenant_id').onRef('cb.id', '=', 'r.checked_by'))
+      .leftJoin('inspection_plan as p', (j) => j.onRef('p.tenant_id', '=', 'r.tenant_id').onRef('p.id', '=', 'r.plan_id'))
       .select(['r.id', 'r.case_id', 'r.closed_at', 'r.due_date', 'r.state', 'r.checked_at', 'r.note', 'cb.display_name as checked_by_name',
-        'c.number', 'c.address', 'c.lat', 'c.lng', 'c.state as case_state', 'k.name as category_name', 'u.id as unit_id', 'u.name as unit_name'])
-      .where('r.tenant_id', '=', actor.tenantId).where(cases.scopeSql(actor));
+        'c.number', 'c.address', 'c.lat', 'c.lng', 'c.state as case_state', 'k.name as category_name', 'u.id as unit_id', 'u.name as unit_name',
+        'r.plan_id', 'p.name as plan_name'])
+      .where('r.tenant_id', '=', actor.tenantId)
+      .where((eb) => eb.or([
+        sql<SqlBool>`(r.plan_id is not null and ${actor.userId} = any(p.team_user_ids))`,
+        eb.and([cases.scopeSql(actor), broad ? sql<SqlBool>`true` : sql<SqlBool>`(r.plan_id is null or cardinality(p.team_user_ids) = 0)`]),
+      ]));
   }
   type RecheckRow = Awaited<ReturnType<ReturnType<typeof recheckQuery>['executeTakeFirstOrThrow']>>;
 
@@ -56,7 +70,7 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
     return {
       id: r.id,
       case: { id: r.case_id, number: r.number, category: r.category_name, address: r.address, unit: r.unit_id ? { id: r.unit_id, name: r.unit_name ?? '' } : null, lat: r.lat, lng: r.lng },
-      closedAt: r.closed_at.toISOString(), dueDate: r.due_date, state: r.state as RecheckView['state'],
+      closedAt: r.closed_at.toISOString(), dueDate: r.due_date, plan: r.plan_id ? { id: r.plan_id, name: r.plan_name ?? '' } : null, state: r.state as RecheckView['state'],
       checkedBy: r.checked_by_name ?? null, checkedAt: r.checked_at?.toISOString() ?? null, note: r.note,
       actions: actionsFor({ record: r.state === 'pending' && can(actor, 'case.verify') }),
     };
@@ -72,11 +86,13 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
   }
 
   return {
-    async listRechecks(actor: Actor, q: { page?: number; pageSize?: number; state?: RecheckView['state'] }) {
+    async listRechecks(actor: Actor, q: { page?: number; pageSize?: number; state?: RecheckView['state']; planId?: number; overdue?: boolean }) {
       const page = q.page ?? 1;
       const pageSize = q.pageSize ?? 20;
       let base = recheckQuery(actor);
       if (q.state) base = base.where('r.state', '=', q.state);
+      if (q.planId !== undefined) base = base.where('r.plan_id', '=', q.planId);
+      if (q.overdue) base = base.where('r.state', '=', 'pending').where('r.due_date', '<', localDate(clock.now()));
       const [rows, total] = await Promise.all([
         base.orderBy('r.due_date').orderBy('r.id').limit(pageSize).offset((page - 1) * pageSize).execute(),
         base.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -221,14 +237,15 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
   async function runExport(actor: Actor, jobId: number, query: CaseListQuery) {
     const set = (v: { state?: string; processed?: number; total?: number; file_id?: number; error?: string; finished_at?: Date }) =>
       db.updateTable('export_job').set({ ...v, updated_at: new Date() }).where('tenant_id', '=', actor.tenantId).where('id', '=', jobId).execute();
+    let out: PassThrough | undefined;
     try {
       const now = clock.now();
-      const total = await cases.listFilter(actor, query, now).clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const total = await cases.filteredCases(actor, query, now).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       await set({ state: 'running', total: Number(total.n) });
-      const out = new PassThrough();
-      const chunks: Buffer[] = [];
-      out.on('data', (c: Buffer) => chunks.push(c));
-      const ended = new Promise<void>((resolve, reject) => { out.on('end', resolve); out.on('error', reject); });
+      // The workbook streams into the file store (hashed into a temporary file); nothing holds the whole file.
+      out = new PassThrough();
+      const stored = files.putStream(actor.tenantId, out);
+      stored.catch(() => undefined); // awaited below; a failure there must not go unhandled meanwhile
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
       const ws = wb.addWorksheet('问题台账');
       ws.columns = [
@@ -245,7 +262,9 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
       let processed = 0;
       let lastId = Number.MAX_SAFE_INTEGER;
       for (;;) {
-        const rows = await cases.listFilter(actor, query, now).where('c.id', '<', lastId).orderBy('c.id', 'desc').limit(EXPORT_PAGE).execute();
+        // Keyset pages, newest first: the page's ids from case_record alone, then their names.
+        const ids = cases.filteredCases(actor, query, now).select('c.id').where('c.id', '<', lastId).orderBy('c.id', 'desc').limit(exportTuning.pageSize);
+        const rows = await cases.baseQuery(db, actor.tenantId).innerJoin(ids.as('p'), 'p.id', 'c.id').orderBy('c.id', 'desc').execute();
         if (!rows.length) break;
         for (const r of rows) {
           ws.addRow([
@@ -260,18 +279,19 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
         processed += rows.length;
         lastId = rows[rows.length - 1]!.id;
         await set({ processed });
+        // Let the file catch up before the next page (ExcelJS buffers rows while its output is full).
+        if (out.writableNeedDrain) await once(out, 'drain');
       }
       await ws.commit();
       await wb.commit();
-      await ended;
-      const data = Buffer.concat(chunks);
-      const sha = await files.put(actor.tenantId, data);
+      const { sha256: sha, size } = await stored;
       const name = `问题台账-${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)}.xlsx`;
       const file = await db.insertInto('stored_file').values({
-        tenant_id: actor.tenantId, sha256: sha, original_name: name, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', size_bytes: data.length, created_by: actor.userId,
+        tenant_id: actor.tenantId, sha256: sha, original_name: name, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', size_bytes: size, created_by: actor.userId,
       }).returning('id').executeTakeFirstOrThrow();
       await set({ state: 'done', processed, file_id: file.id, finished_at: new Date() });
     } catch (err) {
+      out?.destroy(err instanceof Error ? err : new Error('export failed')); // ends the file store's write; its temporary file goes
       await set({ state: 'failed', error: err instanceof Error ? err.message.slice(0, 500) : 'failed', finished_at: new Date() });
       throw err;
     }

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bboxCentre, type AreaGeometry, type Position } from '@cc/domain';
+import { createTestApp, login, type Session, type TestApp } from '../../../test/harness.js';
+import { loadDemoCity } from '../demo/load-demo-city.js';
+
+let t: TestApp;
+let office: Session;
+let inspector: Session;
+let dongguan: Position;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await loadDemoCity(t.db);
+  t.clock.set(new Date('2026-03-12T09:00:00+08:00'));
+  office = await login(t.app, 'office', 'Demo@2026');
+  inspector = await login(t.app, 'inspector', 'Demo@2026');
+  const f = (await office.request({ method: 'GET', url: '/api/v1/regions/geojson?level=community' })).json().features
+    .find((x: { properties: { name: string } }) => x.properties.name === '东关社区');
+  dongguan = bboxCentre(f.geometry as AreaGeometry);
+});
+afterAll(() => t.close());
+
+describe('concurrent intake', () => {
+  it('gives 40 cases reported at once unique case numbers and gapless 交办单 numbers, each with its events, audit and outbox rows', async () => {
+    const N = 40;
+    const results = await Promise.all(Array.from({ length: N }, (_, i) => (i % 2 ? inspector : office).request({
+      method: 'POST', url: '/api/v1/cases',
+      payload: { source: 'inspector', categoryCode: '0107', description: `并发上报 ${i}`, lat: dongguan[1] + i * 1e-5, lng: dongguan[0] },
+    })));
+    for (const r of results) expect(r.statusCode, r.body).toBe(201);
+    const cases = results.map((r) => r.json() as { id: number; number: string; state: string; documents: { number: string }[] });
+    expect(cases.every((c) => c.state === 'assigned')).toBe(true);
+
+    // Case numbers: unique, of the day's 12-digit form (gaps are allowed after a failed intake; none failed here).
+    const numbers = cases.map((c) => c.number);
+    expect(new Set(numbers).size).toBe(N);
+    for (const x of numbers) expect(x).toMatch(/^202603120\d{3}$/);
+    expect(numbers.map((x) => Number(x.slice(8))).sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+
+    // 交办单: one per case, gapless 1..N for the year, the text matching the stored sequence.
+    const docs = await t.db.selectFrom('case_document').select(['case_id', 'seq', 'number_text', 'year']).where('kind', '=', 'assignment_slip').orderBy('seq').execute();
+    expect(docs.map((d) => d.seq)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    expect(new Set(docs.map((d) => d.case_id)).size).toBe(N);
+    for (const d of docs) expect(d.number_text).toContain(`〔2026〕${d.seq}号`);
+    for (const c of cases) expect(c.documents.map((d) => d.number)).toEqual([docs.find((d) => d.case_id === c.id)!.number_text]);
+
+    // Everything of each intake in one transaction: three events, one audit row, two outbox rows.
+    const ids = cases.map((c) => c.id);
+    const count = async (table: 'case_event' | 'outbox') => (await t.db.selectFrom(table).select('case_id').where('case_id', 'in', ids).execute()).length;
+    expect(await count('case_event')).toBe(N * 3);
+    expect(await count('outbox')).toBe(N * 2);
+    const audits = await t.db.selectFrom('audit_log').select('entity_id').where('action', '=', 'case.reported').where('entity_id', 'in', ids.map(String)).execute();
+    expect(audits).toHaveLength(N);
+  });
+
+  it('keeps 交办单 numbers gapless when an intake fails inside its transaction', async () => {
+    // An unknown photo fails the intake inside its transaction: no slip is used, the next intake continues the series.
+    const before = await t.db.selectFrom('case_document').select((eb) => eb.fn.max('seq').as('m')).where('kind', '=', 'assignment_slip').executeTakeFirstOrThrow();
+    const bad = await inspector.request({ method: 'POST', url: '/api/v1/cases', payload: { source: 'inspector', categoryCode: '0107', description: '照片无效', lat: dongguan[1], lng: dongguan[0], photos: [{ fileId: 999999 }] } });
+    expect(bad.statusCode).toBe(422);
+    const ok = await inspector.request({ method: 'POST', url: '/api/v1/cases', payload: { source: 'inspector', categoryCode: '0107', description: '照片有效', lat: dongguan[1], lng: dongguan[0] } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const after = await t.db.selectFrom('case_document').select('seq').where('case_id', '=', ok.json().id).executeTakeFirstOrThrow();
+    expect(after.seq).toBe(Number(before.m) + 1);
+  });
+});

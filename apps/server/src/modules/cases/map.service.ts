@@ -1,0 +1,71 @@
+import { sql, type SqlBool } from 'kysely';
+import { CASE_MAP_LIMIT, CASE_STATE_CATEGORY, CASE_STATES, CASE_TIMED_STATES, type CaseMapQuery } from '@cc/domain';
+import type { Actor } from '../../platform/actor.js';
+import type { Clock } from '../../platform/clock.js';
+import type { DB } from '../../platform/database.js';
+import { AppError } from '../../platform/errors.js';
+import type { CasesService } from './cases.service.js';
+
+// Literals, not parameters: the partial index case_record_open_map_ix has the same list.
+const OPEN_SQL = sql.raw(CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open').map((s) => `'${s}'`).join(', '));
+const TIMED_SQL = sql.raw(CASE_TIMED_STATES.map((s) => `'${s}'`).join(', '));
+
+export interface BBox { minLng: number; minLat: number; maxLng: number; maxLat: number }
+
+/** "minLng,minLat,maxLng,maxLat" → numbers, or 422 CASE_MAP_BBOX_INVALID saying what is wrong. */
+export function parseBbox(text: string): BBox {
+  const fail = (zh: string, en: string): never => {
+    const reason = { 'zh-CN': zh, en };
+    throw new AppError(422, 'CASE_MAP_BBOX_INVALID', { reason }, [{ field: 'bbox', problem: 'CASE_MAP_BBOX_INVALID', params: { reason } }]);
+  };
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length !== 4) fail(`收到 ${parts.length} 个数`, `got ${parts.length} values`);
+  const n = parts.map((p) => (/^-?\d+(\.\d+)?$/.test(p) ? Number(p) : NaN));
+  if (n.some((x) => !Number.isFinite(x))) fail('含有非数字', 'not all are numbers');
+  const [minLng, minLat, maxLng, maxLat] = n as [number, number, number, number];
+  if ([minLng, maxLng].some((x) => x < -180 || x > 180) || [minLat, maxLat].some((x) => x < -90 || x > 90)) fail('超出经纬度范围', 'out of range');
+  if (minLng >= maxLng || minLat >= maxLat) fail('最小值不小于最大值', 'a minimum is not below its maximum');
+  return { minLng, minLat, maxLng, maxLat };
+}
+
+/**
+ * The open cases of the caller's scope as map points, in one query that builds the JSON text in
+ * the database (no per-case view): the route sends that text as it is.
+ */
+export function createCaseMapService(deps: { db: DB; clock: Clock; cases: Pick<CasesService, 'scopeSql'> }) {
+  const { db, clock, cases } = deps;
+
+  async function openPoints(actor: Actor, q: CaseMapQuery): Promise<string> {
+    const box = q.bbox !== undefined ? parseBbox(q.bbox) : null;
+    const codes = q.category ? [...new Set(q.category.split(','))] : [];
+    const now = clock.now();
+    const overdue = sql<SqlBool>`(c.state in (${TIMED_SQL}) and c.deadline_at < ${now})`;
+    const where = [
+      sql`c.tenant_id = ${actor.tenantId}`,
+      sql`c.state in (${OPEN_SQL})`,
+      ...(actor.scope === 'tenant' ? [] : [cases.scopeSql(actor)]),
+      ...(codes.length ? [sql`k.code in (${sql.join(codes)})`] : []),
+      ...(q.overdue === undefined ? [] : [q.overdue ? overdue : sql`not ${overdue}`]),
+      ...(box ? [sql`c.lat between ${box.minLat} and ${box.maxLat}`, sql`c.lng between ${box.minLng} and ${box.maxLng}`] : []),
+    ];
+    // The unit is joined only for a scoped caller (its path decides what they see).
+    const unitJoin = actor.scope === 'tenant' ? sql`` : sql`left join unit u on u.tenant_id = c.tenant_id and u.id = c.responsible_unit_id`;
+    const { rows } = await sql<{ body: string }>`
+      select json_build_object(
+               'items', coalesce(json_agg(json_build_object('id', p.id, 'lat', p.lat, 'lng', p.lng, 'state', p.state, 'category', p.category, 'overdue', p.overdue))
+                          filter (where p.n <= ${CASE_MAP_LIMIT}), '[]'::json),
+               'limit', ${CASE_MAP_LIMIT}::int,
+               'truncated', count(*) > ${CASE_MAP_LIMIT})::text as body
+        from (select c.id, c.lat, c.lng, c.state, k.code as category, ${overdue} as overdue, row_number() over () as n
+                from case_record c
+                join case_category k on k.tenant_id = c.tenant_id and k.id = c.category_id
+                ${unitJoin}
+               where ${sql.join(where, sql` and `)}
+               limit ${CASE_MAP_LIMIT + 1}) p`.execute(db);
+    return rows[0]!.body;
+  }
+
+  return { openPoints };
+}
+
+export type CaseMapService = ReturnType<typeof createCaseMapService>;
