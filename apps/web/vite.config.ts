@@ -1,6 +1,8 @@
 /// <reference types="node" />
-import { defineConfig, type Plugin } from 'vite';
+import { readFile } from 'node:fs/promises';
+import { defineConfig, transformWithOxc, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { API_ALLOW, API_CACHE, FONT_CACHE, ME_PATH, RUNTIME_CACHE_PREFIX, SHELL_CACHE_PREFIX, shellManifest } from './src/sw/manifest';
 
 const API_TARGET = process.env.CC_API_TARGET ?? 'http://localhost:3000';
 
@@ -35,8 +37,43 @@ function woff2Only(): Plugin {
   };
 }
 
+/**
+ * Emits /sw.js (the service worker, src/sw/worker.ts) with this build's app shell: index.html and
+ * every JS/CSS file, and a cache version derived from their fingerprinted names.
+ */
+function serviceWorker(): Plugin {
+  let base = '/';
+  return {
+    name: 'cc-service-worker',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      base = config.base;
+    },
+    async generateBundle(_options, bundle) {
+      const { version, precache } = shellManifest(Object.keys(bundle), base);
+      const source = await readFile(new URL('./src/sw/worker.ts', import.meta.url), 'utf8');
+      const { code } = await transformWithOxc(source, 'worker.ts', { lang: 'ts' });
+      const constants = {
+        CC_VERSION: version,
+        CC_PRECACHE: precache,
+        CC_API_CACHE: API_CACHE,
+        CC_FONT_CACHE: FONT_CACHE,
+        CC_API_ALLOW: API_ALLOW,
+        CC_ME_PATH: ME_PATH,
+        CC_SHELL_PREFIX: SHELL_CACHE_PREFIX,
+        CC_RUNTIME_PREFIX: RUNTIME_CACHE_PREFIX,
+      };
+      const head = Object.entries(constants).map(([k, v]) => `const ${k} = ${JSON.stringify(v)};`).join('\n');
+      // A classic script: drop the module marker TypeScript may leave.
+      const body = code.replace(/^export\s*\{\s*\};?\s*$/m, '');
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: `${head}\n${body}` });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), woff2Only()],
+  plugins: [react(), woff2Only(), serviceWorker()],
   server: {
     port: 5173,
     proxy: {

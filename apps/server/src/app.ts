@@ -58,6 +58,7 @@ import { publicRoutes } from './modules/public/public.routes.js';
 import { ledgerRoutes } from './modules/cases/ledger.routes.js';
 import { documentsRoutes } from './modules/cases/documents/documents.routes.js';
 import { createLedgerService } from './modules/cases/ledger.service.js';
+import { caseMapRoutes } from './modules/cases/map.routes.js';
 
 export interface RouteEntry {
   method: string;
@@ -123,6 +124,8 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
         imgSrc: ["'self'", 'data:', 'blob:', ...tileOrigin(config.tileUrl)],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        // The service worker (/sw.js) that opens the app offline.
+        workerSrc: ["'self'"],
         frameAncestors: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
@@ -192,6 +195,7 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
       await v1.register(publicRoutes({ db, files, cases, catalog, config, clock }));
       backgroundJobs.push({ name: 'case scheduler', everyMs: 60_000, run: () => runCaseScheduler({ db, clock, cases, catalog }) });
       await v1.register(ledgerRoutes({ ledger: createLedgerService({ db, clock, cases, files, log: app.log }), files }));
+      await v1.register(caseMapRoutes({ db, clock, cases }));
       await v1.register(documentsRoutes({ db, files, cases, catalog }));
       const standards = createStandardsService({ db, clock });
       const plans = createPlansService({ db, clock, routing });
@@ -206,9 +210,13 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
   if (hasWeb(config)) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
     await app.register(fastifyStatic, { root: config.webDist!, wildcard: true, index: ['index.html'], maxAge: '1h' });
-    // Vite fingerprints assets: cache them for a year; index.html is always revalidated.
+    // Vite fingerprints assets: cache them for a year; the HTML shell and the service worker are
+    // always revalidated, so a new deployment is picked up.
     app.addHook('onSend', async (request, reply) => {
       if (request.url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      else if (request.url.split('?')[0] === '/sw.js' || String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+        reply.header('cache-control', 'no-cache');
+      }
     });
   }
   return app;

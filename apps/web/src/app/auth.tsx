@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { LoginBody, Me, Permission, SessionResponse } from '@cc/domain';
 import { ApiError, onAuthEvent, setCsrfToken } from '../api/client';
 import { authApi } from '../api/auth';
+import { forgetCachedApi, forgetOfflineData, rememberSession } from '../sw/client';
 
 export type AuthState =
   | { status: 'loading' }
@@ -34,6 +35,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const setSession = useCallback((session: SessionResponse) => {
     setCsrfToken(session.csrfToken);
     setState({ status: 'authenticated', me: session.user });
+    // The cached /auth/me lets the shell open without a network (sw/worker.ts).
+    void rememberSession(session);
   }, []);
 
   // Who am I? Once on load (and on retry after a network failure).
@@ -47,6 +50,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         if (cancelled) return;
         if (err instanceof ApiError && err.status === 401) {
           setCsrfToken(null);
+          void forgetCachedApi();
           setState({ status: 'anonymous', reason: null });
         } else {
           setState({ status: 'error', error: err });
@@ -67,6 +71,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           if (current.status !== 'authenticated') return;
           setCsrfToken(null);
           qc.clear();
+          void forgetOfflineData();
           setState({
             status: 'anonymous',
             reason: 'expired',
@@ -85,6 +90,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     async (body: LoginBody) => {
       const session = await authApi.login(body);
       qc.clear();
+      // Another user may have used this phone: none of their cached answers survive.
+      await forgetOfflineData();
       setSession(session);
       return session.user;
     },
@@ -99,6 +106,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
     setCsrfToken(null);
     qc.clear();
+    await forgetOfflineData();
     setState({ status: 'anonymous', reason: 'logout' });
   }, [qc]);
 

@@ -7,8 +7,9 @@ import { useMe } from '../app/auth';
 import { ownerOf, useLocalSheets, useStoreRefresh } from './field/hooks';
 import { SheetView } from './field/SheetView';
 import { useFieldStrings } from './field/strings';
-import { syncNow, useOnline, useSyncLoop, useSyncStatus } from './field/sync';
+import { syncNow, useNavigatorOnline, useOnline, useSyncLoop, useSyncStatus } from './field/sync';
 import { TaskList } from './field/TaskList';
+import { warmFonts } from '../sw/client';
 import './field/field.css';
 
 /**
@@ -31,7 +32,10 @@ export default function FieldPage() {
 
 function SyncBar({ owner }: { owner: string }) {
   const s = useFieldStrings();
+  // The field page's own words (forms, dialogs) in the page font offline; functions give their text.
+  useEffect(() => warmFonts(JSON.stringify(s, (_k, v: unknown) => (typeof v === 'function' ? String(v) : v))), [s]);
   const online = useOnline();
+  const networkUp = useNavigatorOnline();
   const status = useSyncStatus();
   const sheets = useLocalSheets(owner);
   const qc = useQueryClient();
@@ -39,6 +43,12 @@ function SyncBar({ owner }: { owner: string }) {
   useEffect(() => {
     if (status.sent > 0) void qc.invalidateQueries({ queryKey: ['field', 'tasks'] });
   }, [status.lastRun, status.sent, qc]);
+  // The browser says online but the server gave no answer: ask again now and then.
+  useEffect(() => {
+    if (online || !networkUp) return;
+    const timer = window.setInterval(() => void qc.refetchQueries({ queryKey: ['field', 'tasks'], type: 'all' }), 15_000);
+    return () => window.clearInterval(timer);
+  }, [online, networkUp, qc]);
   const pending = (sheets.data ?? []).filter((x) => x.pending).length;
   const refused = (sheets.data ?? []).filter((x) => x.error && !x.pending).length;
   return (
@@ -55,7 +65,7 @@ function SyncBar({ owner }: { owner: string }) {
           {status.running && <Typography.Text type="secondary">{s.syncing}</Typography.Text>}
           {!status.running && status.stalled && pending > 0 && online && <Typography.Text type="secondary">{s.syncStalled}</Typography.Text>}
         </Space>
-        <Button size="small" icon={<CloudSyncOutlined />} loading={status.running} disabled={!online} onClick={() => void syncNow(owner)} data-testid="field-sync">
+        <Button size="small" icon={<CloudSyncOutlined />} loading={status.running} disabled={!networkUp} onClick={() => void syncNow(owner)} data-testid="field-sync">
           {s.syncNow}
         </Button>
       </div>

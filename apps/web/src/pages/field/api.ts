@@ -1,5 +1,6 @@
 import type { EditionView, InspectionView, PhotoUploadView, SheetSyncBody, TaskView } from '@cc/domain';
 import { ApiError, NETWORK_ERROR, api, get, upload } from '../../api/client';
+import { warmFonts } from '../../sw/client';
 import { cacheGet, cachePut } from './store';
 
 /**
@@ -15,12 +16,40 @@ export interface Cached<T> {
 
 const isOffline = (err: unknown) => err instanceof ApiError && (err.code === NETWORK_ERROR || err.status >= 500);
 
+/**
+ * Can the server be reached? navigator.onLine stays true on a network without internet (and after
+ * some reloads); a call that gets no answer says otherwise until a call succeeds or the browser
+ * reports the network back.
+ */
+let reachable = true;
+const reachListeners = new Set<() => void>();
+export function markReachable(ok: boolean): void {
+  if (ok === reachable) return;
+  reachable = ok;
+  reachListeners.forEach((l) => l());
+}
+export const isReachable = () => reachable;
+export function onReachableChange(l: () => void): () => void {
+  reachListeners.add(l);
+  return () => reachListeners.delete(l);
+}
+if (typeof window !== 'undefined') window.addEventListener('online', () => markReachable(true));
+/** Note what a call says about the network. */
+export function noteNetwork(err: unknown | null): void {
+  if (err === null) markReachable(true);
+  else if (err instanceof ApiError && err.code === NETWORK_ERROR) markReachable(false);
+  else if (err instanceof ApiError) markReachable(true);
+}
+
 async function withCache<T>(key: string, load: () => Promise<T>): Promise<Cached<T>> {
   try {
     const value = await load();
+    noteNetwork(null);
     await cachePut(key, value).catch(() => undefined);
+    warmFonts(JSON.stringify(value));
     return { value, cachedAt: null };
   } catch (err) {
+    noteNetwork(err);
     if (!isOffline(err)) throw err;
     const hit = await cacheGet<T>(key).catch(() => undefined);
     if (!hit) throw err;

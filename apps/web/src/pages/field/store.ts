@@ -209,6 +209,11 @@ export async function cachePut<T>(key: string, value: T): Promise<void> {
   await tx(['cache'], 'readwrite', (t) => done(t.objectStore('cache').put({ key, value, at: new Date().toISOString() } satisfies CacheRow<T>)));
 }
 
+/** Empty the cache (logout): the next user of the phone must not read it. Sheets and photos stay. */
+export async function clearCache(): Promise<void> {
+  await tx(['cache'], 'readwrite', (t) => done(t.objectStore('cache').clear()));
+}
+
 /** A client key: a UUID (crypto.randomUUID needs a secure context; the fallback does not). */
 export function newKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();

@@ -1,7 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { InspectionView, SheetSyncBody, TaskView } from '@cc/domain';
 import { ApiError, NETWORK_ERROR } from '../../api/client';
-import { fieldApi } from './api';
+import { fieldApi, isReachable, noteNetwork, onReachableChange } from './api';
 import {
   listSheets, newKey, photosOf, putPhoto, putSheet, updateSheet,
   type LocalPhoto, type LocalSheet, type SheetError,
@@ -79,10 +79,12 @@ async function sendOne(s: LocalSheet): Promise<'sent' | 'refused' | 'stalled'> {
       if (!p.blob) continue;
       try {
         const up = await fieldApi.uploadPhoto(p.blob, p.key);
+        noteNetwork(null);
         const saved: LocalPhoto = { ...p, fileId: up.id };
         await putPhoto(saved);
         photos.set(key, saved);
       } catch (err) {
+        noteNetwork(err);
         if (stops(err)) return 'stalled';
         await refuse(s, err, null, f.clientKey);
         return 'refused';
@@ -93,6 +95,7 @@ async function sendOne(s: LocalSheet): Promise<'sent' | 'refused' | 'stalled'> {
   const body = sheetBody(s, photos);
   try {
     const view = await fieldApi.sync(body);
+    noteNetwork(null);
     await updateSheet(s.clientKey, (cur) => ({
       ...cur,
       pending: cur.rev !== s.rev,
@@ -102,6 +105,7 @@ async function sendOne(s: LocalSheet): Promise<'sent' | 'refused' | 'stalled'> {
     }));
     return 'sent';
   } catch (err) {
+    noteNetwork(err);
     if (stops(err)) return 'stalled';
     await refuse(s, err, body, null);
     return 'refused';
@@ -233,8 +237,14 @@ export async function adoptServerSheet(userId: string, task: TaskView, id: numbe
   return sheet;
 }
 
-/** navigator.onLine, kept current. */
+/** navigator.onLine, kept current, and false while the server gives no answer (see api.ts). */
 export function useOnline(): boolean {
+  const reachable = useSyncExternalStore(onReachableChange, isReachable);
+  return useNavigatorOnline() && reachable;
+}
+
+/** navigator.onLine, kept current. */
+export function useNavigatorOnline(): boolean {
   const [online, setOnline] = useState(() => (typeof navigator === 'undefined' ? true : navigator.onLine));
   useEffect(() => {
     const on = () => setOnline(true);
@@ -249,17 +259,20 @@ export function useOnline(): boolean {
   return online;
 }
 
-/** Sync on page load, whenever the network returns, and every minute while something waits. */
+/** Sync on page load, whenever the network or the server returns, and every minute while something waits. */
 export function useSyncLoop(userId: string): void {
   useEffect(() => {
     void syncNow(userId);
     const online = () => void syncNow(userId);
     window.addEventListener('online', online);
+    // The server answers again (no 'online' event when the browser never noticed it was gone).
+    const unsubscribe = onReachableChange(() => { if (isReachable()) void syncNow(userId); });
     const timer = window.setInterval(() => {
       if (navigator.onLine) void listSheets(userId).then((l) => { if (l.some((s) => s.pending)) void syncNow(userId); });
     }, 60_000);
     return () => {
       window.removeEventListener('online', online);
+      unsubscribe();
       window.clearInterval(timer);
     };
   }, [userId]);
