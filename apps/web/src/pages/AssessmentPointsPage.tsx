@@ -15,7 +15,8 @@ import { useLanguage } from '../i18n';
 import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
 import { usePlans, usePointMutations, usePoints, usePointTypes, useResults, useSheets } from './inspections/api';
-import { iso, PlanSelect, periods, RateText, type Period } from './inspections/common';
+import { iso, ModeTag, PlanSelect, periods, RateText, todayIso, type Period } from './inspections/common';
+import { UnpublishedNotice } from './inspections/PublishResults';
 import { RankingTable, RateBars } from './inspections/ResultsTables';
 import { useInspectionStrings, type InspectionStrings } from './inspections/strings';
 import './inspections/inspections.css';
@@ -182,7 +183,10 @@ function PointsTab({ s, canEdit }: { s: InspectionStrings; canEdit: boolean }) {
   const types = usePointTypes();
   const [q, setQ] = useState('');
   const [typeId, setTypeId] = useState<number | undefined>();
-  const [colorPlan, setColorPlan] = useState<number | null>(null);
+  // The map is coloured by the latest simulated plan until the user picks another or clears it.
+  const simulated = usePlans({ kind: 'simulated', pageSize: 500 });
+  const [pickedColor, setColorPlan] = useState<number | null | undefined>(undefined);
+  const colorPlan = pickedColor === undefined ? (simulated.data?.items[0]?.id ?? null) : pickedColor;
   const points = usePoints({ q: q.trim() || undefined, typeId, pageSize: 500 });
   const sheets = useSheets({ planId: colorPlan ?? undefined, state: 'submitted', pageSize: 500 });
   const [editing, setEditing] = useState<PointView | 'new' | null>(null);
@@ -203,7 +207,7 @@ function PointsTab({ s, canEdit }: { s: InspectionStrings; canEdit: boolean }) {
       render: (_, p) => (
         <div>
           <Typography.Text type={p.active ? undefined : 'secondary'}>{p.name}</Typography.Text>
-          {p.address && (
+          {p.address && p.address !== p.name && (
             <div>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {p.address}
@@ -370,7 +374,10 @@ function ResultsTab({ s }: { s: InspectionStrings }) {
   const plans = usePlans({ kind: 'simulated', pageSize: 500 });
   const [picked, setPicked] = useState<number | null>(null);
   const planId = picked ?? plans.data?.items[0]?.id ?? null;
-  const [period, setPeriod] = useState<Period>(periods.thisMonth());
+  const plan = plans.data?.items.find((p) => p.id === planId);
+  // Until the user picks dates: the plan's own period (a simulated assessment often spans two months).
+  const [chosen, setChosen] = useState<Period | null>(null);
+  const period: Period = chosen ?? (plan ? [plan.startsOn, plan.endsOn ?? todayIso()] : periods.thisMonth());
   const results = useResults(planId, period[0], period[1]);
   const points = usePoints({ pageSize: 500 });
   const rates = useMemo(() => {
@@ -382,9 +389,23 @@ function ResultsTab({ s }: { s: InspectionStrings }) {
   return (
     <>
       <div className="cc-insp-toolbar">
-        <PlanSelect kind="simulated" value={planId} onChange={(id) => setPicked(id)} allowClear={false} placeholder={s.points.resultsPick} style={{ width: 240 }} aria-label={s.results.plan} />
-        <DatePicker.RangePicker value={[dayjs(period[0]), dayjs(period[1])]} allowClear={false} onChange={(v) => v?.[0] && v[1] && setPeriod([iso(v[0]), iso(v[1])])} aria-label={s.points.period} />
+        <PlanSelect
+          kind="simulated"
+          value={planId}
+          onChange={(id) => {
+            setPicked(id);
+            setChosen(null);
+          }}
+          allowClear={false}
+          placeholder={s.points.resultsPick}
+          style={{ width: 240 }}
+          aria-label={s.results.plan}
+          data-testid="results-plan"
+        />
+        <DatePicker.RangePicker value={[dayjs(period[0]), dayjs(period[1])]} allowClear={false} onChange={(v) => v?.[0] && v[1] && setChosen([iso(v[0]), iso(v[1])])} aria-label={s.points.period} />
+        {plan && <ModeTag mode={plan.mode} s={s} />}
       </div>
+      <UnpublishedNotice plan={plan} s={s} />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={10}>
           <Suspense fallback={mapFallback(360)}>
@@ -393,12 +414,13 @@ function ResultsTab({ s }: { s: InspectionStrings }) {
         </Col>
         <Col xs={24} xl={14}>
           <Row gutter={[16, 16]}>
-            <Col xs={24} md={12}>
+            {/* Side by side below the map; stacked beside it (long unit names leave the bars no room). */}
+            <Col xs={24} md={12} xl={24}>
               <Card size="small" title={s.points.byType}>
                 <RateBars rows={results.data?.byType ?? []} testId="results-by-type" />
               </Card>
             </Col>
-            <Col xs={24} md={12}>
+            <Col xs={24} md={12} xl={24}>
               <Card size="small" title={s.points.byUnit}>
                 <RateBars rows={results.data?.byUnit ?? []} testId="results-by-unit" />
               </Card>

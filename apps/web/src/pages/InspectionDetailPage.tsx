@@ -1,8 +1,9 @@
 import { lazy, Suspense, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Grid, Image, Input, Modal, Row, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Grid, Image, Input, Modal, Result, Row, Space, Table, Tag, Timeline, Typography } from 'antd';
 import type { ButtonProps, TableColumnsType } from 'antd';
 import { ArrowLeftOutlined, RollbackOutlined, WarningOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
 import type { InspectionView } from '@cc/domain';
 import { PageHeader } from '../components/PageHeader';
 import { QueryError } from '../components/QueryError';
@@ -17,6 +18,9 @@ import './inspections/inspections.css';
 
 const SheetMap = lazy(() => import('./inspections/SheetMap'));
 type Item = InspectionView['items'][number];
+
+/** A rate item's score: its points × passed ÷ observed, rounded as scoreSheet() does. */
+const rateScore = (r: Item) => (r.method === 'rate' && r.observed && r.passed !== null ? Math.round(((r.max * r.passed) / r.observed) * 100) / 100 : null);
 
 function ItemsTable({ sheet, s }: { sheet: InspectionView; s: InspectionStrings }) {
   const screens = Grid.useBreakpoint();
@@ -72,7 +76,7 @@ function ItemsTable({ sheet, s }: { sheet: InspectionView; s: InspectionStrings 
       width: 80,
       // Deduction and pass/fail items the inspector did not touch score their maximum less the findings' deductions.
       render: (_, r) =>
-        r.na ? <Tag>{s.detail.na}</Tag> : fmtScore(r.score ?? (r.method === 'deduct' || r.method === 'pass_fail' ? Math.max(0, r.max - r.deducted) : null)),
+        r.na ? <Tag>{s.detail.na}</Tag> : fmtScore(r.score ?? (r.method === 'deduct' || r.method === 'pass_fail' ? Math.max(0, r.max - r.deducted) : rateScore(r))),
     },
     {
       title: s.detail.deducted,
@@ -188,6 +192,7 @@ function ReopenButton({ sheet, s }: { sheet: InspectionView; s: InspectionString
 /** 检查表详情: the sheet's head, its items and problems (photos, cases), a map, and its history. */
 export default function InspectionDetailPage() {
   const s = useInspectionStrings();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
   const id = Number(useParams().id);
@@ -202,7 +207,11 @@ export default function InspectionDetailPage() {
     return (
       <>
         <PageHeader title={s.list.title} extra={back} />
-        <QueryError error={sheet.error} onRetry={() => void sheet.refetch()} />
+        {isApiError(sheet.error, 'NOT_FOUND') ? (
+          <Result status="404" title={t('inspectionResults.sheetNotFound')} subTitle={t('inspectionResults.sheetNotFoundHint')} data-testid="sheet-not-found" />
+        ) : (
+          <QueryError error={sheet.error} onRetry={() => void sheet.refetch()} />
+        )}
       </>
     );
   }

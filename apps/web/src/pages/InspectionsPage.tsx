@@ -9,7 +9,8 @@ import { useUnit } from '../api/org';
 import { PageHeader } from '../components/PageHeader';
 import { PagedTable } from '../components/PagedTable';
 import { UnitSelect } from '../components/UnitSelect';
-import { usePlans, useResults, useSheets, type SheetQuery } from './inspections/api';
+import { usePlan, usePlans, useResults, useSheets, type SheetQuery } from './inspections/api';
+import { UnpublishedNotice } from './inspections/PublishResults';
 import { fmtScore, iso, ModeTag, monthPeriod, PlanSelect, RateText, StateTag, TargetName } from './inspections/common';
 import { RankingTable } from './inspections/ResultsTables';
 import { useInspectionStrings, type InspectionStrings } from './inspections/strings';
@@ -55,6 +56,7 @@ function SheetsTab({ s }: { s: InspectionStrings }) {
   const [query, update] = useSheetQuery();
   const sheets = useSheets(query);
   const unit = useUnit(query.unitId ?? null);
+  const plan = usePlan(query.planId);
 
   const columns: TableColumnsType<InspectionSummary> = [
     {
@@ -132,6 +134,7 @@ function SheetsTab({ s }: { s: InspectionStrings }) {
           data-testid="unit-history"
         />
       )}
+      {query.planId && <UnpublishedNotice plan={plan.data} s={s} />}
       <div className="cc-insp-toolbar">
         <PlanSelect
           value={query.planId}
@@ -193,6 +196,7 @@ function ResultsTab({ s }: { s: InspectionStrings }) {
         <DatePicker picker="month" value={month} allowClear={false} onChange={(m) => m && set('month', m.format('YYYY-MM'))} aria-label={s.results.month} />
         {plan && <ModeTag mode={plan.mode} s={s} />}
       </div>
+      <UnpublishedNotice plan={plan} s={s} />
       <RankingTable results={results.data} kind={plan?.kind} loading={results.isFetching} s={s} />
     </>
   );

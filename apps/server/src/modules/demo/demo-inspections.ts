@@ -13,6 +13,7 @@ import { createRoutingIndex } from '../responsibility/routing-index.js';
 import { createRoutingService } from '../responsibility/routing.service.js';
 import { DEMO_CITY } from './demo-city.data.js';
 import { at, demoPersonName, demoRegionRects } from './demo-geo.js';
+import { SIMULATED } from './demo-simulated.js';
 
 /**
  * The demo county's inspections (issue 5): assessment points (实地考察点位) with a responsible unit
@@ -102,6 +103,13 @@ export async function loadDemoInspections(
       owner_unit_id: units.get(p.owner)!.id, team_user_ids: p.team, starts_on: p.startsOn, ends_on: p.endsOn, reopen_hours: 48, active: true, created_by: office.id, updated_at: now,
     }).execute();
   }
+  // 回头看计划: each week the inspector re-checks half of the cases closed in 东关社区 and 西关社区 the
+  // week before (sampled by the scheduler, which runs soon after start).
+  await tx.insertInto('inspection_plan').values({
+    tenant_id: tenantId, name: '东关西关每周回头看', kind: 'recheck', edition_id: null, mode: 'announced', recurrence: JSON.stringify({ type: 'weekly', atLeast: 1 }),
+    targets: JSON.stringify(none), recheck: JSON.stringify({ regionIds: [regions.get('419901100001')!.id, regions.get('419901100002')!.id], categoryIds: [], samplePercent: 50 }),
+    owner_unit_id: units.get('CJB')!.id, team_user_ids: [inspector.id], starts_on: weekStart, ends_on: null, reopen_hours: 48, active: true, created_by: office.id, updated_at: now,
+  }).execute();
 }
 
 /** Past sheets: which communities, which criteria (by code; none needs a photo), what the inspector wrote. */
@@ -111,6 +119,7 @@ const WEEKLY: { unit: string; na?: string[]; findings: [string, string][] }[] = 
   { unit: 'C-NJ', na: ['1.6'], findings: [] },
   { unit: 'C-SLH', findings: [['1.6.3', '十里河北段无河长公示牌']] },
 ];
+
 
 /**
  * Submitted sheets of the last two weeks (weekly plan) and days (zone scoring), through the real
@@ -141,7 +150,7 @@ export async function loadDemoInspectionSheets(db: DB, tenantId: number, now = n
 
   const weekly = planRows.find((p) => p.name === '创卫每周检查');
   if (weekly) {
-    const jns = await nodes(weekly.edition_id);
+    const jns = await nodes(weekly.edition_id!);
     const byCode = (c: string) => jns.find((x) => x.code === c)!;
     const unitIds = await db.selectFrom('unit').select(['id', 'code']).where('tenant_id', '=', tenantId).where('code', 'in', WEEKLY.map((w) => w.unit)).execute();
     for (let w = 2; w >= 1; w--) {
@@ -165,7 +174,7 @@ export async function loadDemoInspectionSheets(db: DB, tenantId: number, now = n
 
   const zone = planRows.find((p) => p.name === '集镇十分制日评比');
   if (zone) {
-    const z10 = await nodes(zone.edition_id);
+    const z10 = await nodes(zone.edition_id!);
     const scale = z10.find((x) => x.code === '1.4')!;
     const zones = await db.selectFrom('responsibility_zone').select('id').where('tenant_id', '=', tenantId).orderBy('code').execute();
     for (let d = 2; d >= 1; d--) {
@@ -177,6 +186,30 @@ export async function loadDemoInspectionSheets(db: DB, tenantId: number, now = n
           items: [{ nodeId: scale.id, score: [1, 0.5, 1, 0.8, 0.6][(i + d) % 5]! }], findings: [],
         });
       }
+    }
+  }
+
+  const simulated = planRows.find((p) => p.name === '模拟测评');
+  if (simulated) {
+    const nodes = await db.selectFrom('standard_node').select(['id', 'parent_id', 'kind', 'position', 'points', 'applies_to']).where('tenant_id', '=', tenantId)
+      .where('edition_id', '=', simulated.edition_id).orderBy('position').orderBy('id').execute();
+    const points = await db.selectFrom('assessment_point as p').innerJoin('assessment_point_type as t', (j) => j.onRef('t.tenant_id', '=', 'p.tenant_id').onRef('t.id', '=', 'p.type_id'))
+      .select(['p.id', 'p.code', 't.code as type']).where('p.tenant_id', '=', tenantId).execute();
+    const childrenOf = (id: number) => nodes.filter((x) => x.parent_id === id);
+    for (const s of SIMULATED) {
+      const day = addDays(today, -s.day);
+      const point = points.find((p) => p.code === s.point);
+      if (!point || day < simulated.starts_on || !windowOf(simulated.recurrence as Recurrence, day)) continue;
+      const chapter = nodes.find((x) => x.kind === 'section' && x.applies_to.includes(`point:${point.type}`))!;
+      const item = (no: number) => childrenOf(chapter.id)[no - 1]!;
+      await submit(day, {
+        clientKey: `demo-sim-${s.point}`, planId: simulated.id, target: { kind: 'point', id: point.id },
+        items: (s.rates ?? []).map(([no, observed, passed]) => ({ nodeId: item(no).id, observed, passed })),
+        findings: (s.findings ?? []).map(([no, c, note], j) => {
+          const crit = childrenOf(item(no).id)[c - 1]!;
+          return { clientKey: `demo-sim-${s.point}-${j}`, itemNodeId: item(no).id, criterionNodeId: crit.id, points: crit.points ?? 0, note, photos: [] };
+        }),
+      });
     }
   }
   return n;
