@@ -23,5 +23,6 @@ export * from './schemas/cases.js';
 export * from './inspections/standards.js';
 export * from './inspections/scoring.js';
 export * from './inspections/recurrence.js';
+export * from './inspections/recheck.js';
 export * from './schemas/inspections.js';
 export * from './inspections/builtin-standards.js';

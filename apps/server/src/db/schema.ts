@@ -408,6 +408,9 @@ export interface CaseRecheckTable {
   checked_at: Date | null;
   note: string | null;
   created_at: Generated<Date>;
+  /** The re-check plan and window that drew it; null for the settings sample. */
+  plan_id: number | null;
+  window_key: string | null;
 }
 
 export interface CaseDocumentTable {
@@ -597,10 +600,13 @@ export interface InspectionPlanTable {
   id: Generated<number>;
   name: string;
   kind: string;
-  edition_id: number;
+  /** Null only for re-check plans (kind 'recheck'). */
+  edition_id: number | null;
   mode: string;
   recurrence: Json;
   targets: Json;
+  /** Re-check plans: { regionIds, categoryIds, samplePercent }. */
+  recheck: Json | null;
   owner_unit_id: number;
   team_user_ids: number[];
   starts_on: string;

@@ -40,6 +40,7 @@ function CoverageMatrix({ planId, period, s }: { planId: number; period: Period;
   }, [data, onlyMissed, today]);
 
   if (cov.isError) return <QueryError error={cov.error} onRetry={() => void cov.refetch()} />;
+  if (data?.rechecks) return <RecheckWindows planId={planId} name={data.plan.name} windows={data.rechecks} loading={cov.isFetching} s={s} />;
   const sheetsLink = (r: MatrixRow, w: Window) => {
     const param = r.target.kind === 'unit' ? 'unitId' : r.target.kind === 'zone' ? 'zoneId' : 'pointId';
     return `/inspections?planId=${planId}&${param}=${r.target.id}&from=${w.start}&to=${w.end}`;
@@ -116,6 +117,29 @@ function CoverageMatrix({ planId, period, s }: { planId: number; period: Period;
           scroll={{ x: 'max-content' }}
           pagination={rows.length > 50 ? { pageSize: 50, size: 'small', showSizeChanger: false } : false}
         />
+      )}
+    </Card>
+  );
+}
+
+type RecheckWindow = NonNullable<PlanCoverage['rechecks']>[number];
+
+/** A re-check plan has no targets: per window, how many closed cases were sampled, checked, relapsed, and are overdue. */
+function RecheckWindows({ planId, name, windows, loading, s }: { planId: number; name: string; windows: RecheckWindow[]; loading: boolean; s: InspectionStrings }) {
+  const count = (v: number, danger = false) => (danger && v > 0 ? <Typography.Text type="danger" strong>{v}</Typography.Text> : v);
+  const columns: TableColumnsType<RecheckWindow> = [
+    { title: s.coverage.recheckWindow, key: 'window', render: (_, w) => <span style={{ whiteSpace: 'nowrap' }}>{windowTitle({ ...w, required: 0 })}</span> },
+    { title: s.coverage.recheckSampled, dataIndex: 'sampled', align: 'right' },
+    { title: s.coverage.recheckChecked, dataIndex: 'checked', align: 'right', render: (v: number) => <span style={{ color: '#389e0d' }}>{v}</span> },
+    { title: s.coverage.recheckRelapsed, dataIndex: 'relapsed', align: 'right', render: (v: number) => count(v, true) },
+    { title: s.coverage.recheckOverdue, dataIndex: 'overdue', align: 'right', render: (v: number) => count(v, true) },
+  ];
+  return (
+    <Card size="small" title={s.coverage.recheckTitle(name)} extra={<Link to={`/rechecks?planId=${planId}`}>{s.coverage.recheckOpen}</Link>} data-testid="coverage-rechecks">
+      {windows.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={s.coverage.noWindows} />
+      ) : (
+        <Table<RecheckWindow> rowKey="key" size="small" columns={columns} dataSource={windows} loading={loading} pagination={false} scroll={{ x: 'max-content' }} />
       )}
     </Card>
   );

@@ -67,17 +67,23 @@ export default function InspectionPlansPage() {
       title: s.plans.edition,
       key: 'edition',
       responsive: ['sm'],
-      render: (_, p) => (
-        <span>
-          {p.edition.standardName}{' '}
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {p.edition.label}
-          </Typography.Text>
-        </span>
-      ),
+      render: (_, p) =>
+        p.edition ? (
+          <span>
+            {p.edition.standardName}{' '}
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {p.edition.label}
+            </Typography.Text>
+          </span>
+        ) : p.recheck ? (
+          // 回头看计划: no standard; its sample instead.
+          <span data-testid="plan-recheck-summary">
+            {s.plans.recheckSummary(p.recheck.samplePercent, [...p.recheck.regions, ...p.recheck.categories].map((x) => x.name).join('、') || s.plans.cityWide)}
+          </span>
+        ) : null,
     },
     { title: s.plans.recurrence, key: 'rec', responsive: ['sm'], render: (_, p) => <span data-testid="plan-recurrence-text">{recurrenceText(p.recurrence, s)}</span> },
-    { title: s.plans.targetCount, key: 'targets', align: 'right', responsive: ['sm'], render: (_, p) => p.targetCount },
+    { title: s.plans.targetCount, key: 'targets', align: 'right', responsive: ['sm'], render: (_, p) => (p.kind === 'recheck' ? s.none : p.targetCount) },
     { title: s.plans.owner, key: 'owner', responsive: ['xxl'], render: (_, p) => p.ownerUnit.name },
     {
       title: s.plans.dates,
@@ -106,9 +112,9 @@ export default function InspectionPlansPage() {
               </Button>
             </Link>
           )}
-          <Link to={`/inspections?planId=${p.id}`}>
+          <Link to={p.kind === 'recheck' ? `/rechecks?planId=${p.id}` : `/inspections?planId=${p.id}`}>
             <Button type="link" size="small">
-              {s.plans.sheets}
+              {p.kind === 'recheck' ? s.plans.rechecks : s.plans.sheets}
             </Button>
           </Link>
           {p.actions.includes('publishResults') && (

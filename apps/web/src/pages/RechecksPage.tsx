@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { App, Button, Card, Empty, Form, Grid, Input, Modal, Segmented, Space, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Empty, Form, Grid, Input, Modal, Segmented, Select, Space, Tag, Typography } from 'antd';
 import type { ButtonProps, TableColumnsType } from 'antd';
 import { CheckOutlined, HistoryOutlined, RollbackOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { RecheckView } from '@cc/domain';
 import { useRecheckResult, useRechecks, type RecheckState } from '../api/cases';
+import { useAuth } from '../app/auth';
 import { PhotoUpload, type PhotoValue } from '../components/cases/PhotoUpload';
 import { PageHeader } from '../components/PageHeader';
 import { PagedTable } from '../components/PagedTable';
@@ -14,6 +15,7 @@ import { isApiError } from '../lib/errors';
 import { normaliseFieldErrors } from '../lib/cases';
 import { formatDate, formatDateTime } from '../lib/format';
 import { useReportError } from '../lib/useReportError';
+import { usePlans } from './inspections/api';
 import './cases/cases.css';
 
 const STATES = ['pending', 'passed', 'relapsed'] as const satisfies readonly RecheckState[];
@@ -37,8 +39,13 @@ export default function RechecksPage() {
   const [params, setParams] = useSearchParams();
   const stateParam = params.get('state');
   const state: RecheckState = (STATES as readonly string[]).includes(stateParam ?? '') ? (stateParam as RecheckState) : 'pending';
-  const query = { state, page: num(params.get('page')) ?? 1, pageSize: num(params.get('pageSize')) ?? 20 };
+  const planId = num(params.get('planId'));
+  const overdue = params.get('overdue') === '1';
+  const query = { state: overdue ? 'pending' : state, planId, overdue: overdue || undefined, page: num(params.get('page')) ?? 1, pageSize: num(params.get('pageSize')) ?? 20 };
   const list = useRechecks(query);
+  const { can } = useAuth();
+  // 回头看计划 for the filter (a team member sees only the plans they may see).
+  const plans = usePlans({ kind: 'recheck', pageSize: 100 }, can('inspection.read'));
   const record = useRecheckResult();
   const [dialog, setDialog] = useState<{ r: RecheckView; result: 'passed' | 'relapsed' } | null>(null);
   const [form] = Form.useForm<Values>();
@@ -95,8 +102,15 @@ export default function RechecksPage() {
             {r.case.number}
           </Link>
           <div>{r.case.category}</div>
+          {r.plan && !screens.md && <div className="cc-muted" data-testid="recheck-plan-small">{r.plan.name}</div>}
         </div>
       ),
+    },
+    {
+      title: t('rechecks.plan'),
+      key: 'plan',
+      responsive: ['md'],
+      render: (_, r) => (r.plan ? <span data-testid="recheck-plan">{r.plan.name}</span> : <span className="cc-muted">{t('rechecks.planNone')}</span>),
     },
     {
       title: t('cases.place'),
@@ -168,6 +182,24 @@ export default function RechecksPage() {
             options={STATES.map((s) => ({ value: s, label: t(`rechecks.states.${s}`) }))}
             data-testid="recheck-state"
           />
+          <Select<number>
+            allowClear
+            placeholder={t('rechecks.planAll')}
+            value={planId}
+            onChange={(v) => setQuery({ planId: v ?? undefined, page: undefined })}
+            options={[
+              // A plan in the address that the list does not hold (e.g. a link from the field) still shows its id.
+              ...(planId && !(plans.data?.items ?? []).some((p) => p.id === planId) ? [{ value: planId, label: `#${planId}` }] : []),
+              ...(plans.data?.items ?? []).map((p) => ({ value: p.id, label: p.name })),
+            ]}
+            loading={plans.isLoading}
+            aria-label={t('rechecks.filterPlan')}
+            style={{ minWidth: 180, maxWidth: '100%' }}
+            data-testid="recheck-plan-filter"
+          />
+          <Checkbox checked={overdue} onChange={(e) => setQuery({ overdue: e.target.checked ? 1 : undefined, state: undefined, page: undefined })} data-testid="recheck-overdue">
+            {t('rechecks.overdueOnly')}
+          </Checkbox>
         </div>
         <PagedTable<RecheckView>
           result={list}

@@ -197,14 +197,15 @@ export const RecurrenceSchema = Type.Union([
 
 export const PLAN_MODES = ['announced', 'unannounced'] as const;
 export type PlanMode = (typeof PLAN_MODES)[number];
-/** Re-checks of closed cases (回头看) are sampled by the case settings and worked on the 回头看 page. */
-export const PLAN_KINDS = ['routine', 'inside_gate', 'zone_daily', 'simulated'] as const;
+/** `recheck` (回头看计划) samples closed cases each window instead of scoring targets against a standard. */
+export const PLAN_KINDS = ['routine', 'inside_gate', 'zone_daily', 'simulated', 'recheck'] as const;
 export type PlanKind = (typeof PLAN_KINDS)[number];
 export const PLAN_KIND_LABELS: Record<PlanKind, { 'zh-CN': string; en: string }> = {
   routine: { 'zh-CN': '日常检查', en: 'Routine inspection' },
   inside_gate: { 'zh-CN': '门内达标月检', en: 'Inside-the-gate monthly check' },
   zone_daily: { 'zh-CN': '责任区日评比', en: 'Daily zone scoring' },
   simulated: { 'zh-CN': '模拟测评', en: 'Simulated assessment' },
+  recheck: { 'zh-CN': '回头看', en: 'Re-check of closed cases' },
 };
 
 export const TargetSpec = Type.Object(
@@ -223,13 +224,28 @@ export const TargetSpec = Type.Object(
 );
 export type TargetSpec = Static<typeof TargetSpec>;
 
+/** A re-check plan's sample: closed cases in these streets/communities and categories (empty: all). */
+export const RecheckSpecSchema = Type.Object(
+  {
+    regionIds: Type.Array(Id, { maxItems: 500, uniqueItems: true }),
+    categoryIds: Type.Array(Id, { maxItems: 500, uniqueItems: true }),
+    /** 1–100; checked by the service (PLAN_RECHECK_PERCENT) so the message is specific. */
+    samplePercent: Type.Integer({ minimum: -1000, maximum: 1000 }),
+  },
+  { additionalProperties: false },
+);
+
 const PlanFields = {
   name: Text(100, 1),
   kind: lit(PLAN_KINDS),
-  editionId: Id,
+  /** Null only for re-check plans (which have no standard). */
+  editionId: Nullable(Id),
   mode: lit(PLAN_MODES),
   recurrence: RecurrenceSchema,
+  /** Re-check plans: an empty specification. */
   targets: TargetSpec,
+  /** Re-check plans only: what to sample. */
+  recheck: Type.Optional(Nullable(RecheckSpecSchema)),
   /** The unit that runs the plan (the office, a street, a community for 门内达标). */
   ownerUnitId: Id,
   /** Inspectors who may score the plan; empty: anyone of the owner unit's side with the permission. */
@@ -249,10 +265,11 @@ export const PlanView = Type.Object({
   id: Id,
   name: Type.String(),
   kind: lit(PLAN_KINDS),
-  edition: Type.Object({ id: Id, label: Type.String(), standardId: Id, standardName: Type.String() }),
+  edition: Nullable(Type.Object({ id: Id, label: Type.String(), standardId: Id, standardName: Type.String() })),
   mode: lit(PLAN_MODES),
   recurrence: RecurrenceSchema,
   targets: TargetSpec,
+  recheck: Nullable(Type.Object({ ...RecheckSpecSchema.properties, regions: Type.Array(Named), categories: Type.Array(Named) })),
   targetCount: Type.Integer(),
   ownerUnit: Named,
   team: Type.Array(Type.Object({ id: Id, name: Type.String() })),
@@ -286,9 +303,16 @@ export const WindowView = Type.Object({ key: Type.String(), start: IsoDate, end:
 /** The period; without it, the current month up to today. */
 export const CoverageQuery = Type.Object({ from: Type.Optional(IsoDate), to: Type.Optional(IsoDate) }, { additionalProperties: false });
 export type CoverageQuery = Static<typeof CoverageQuery>;
+/** A re-check plan's window: cases sampled, checked (passed or relapsed), relapsed, and still pending after the due date. */
+export const RecheckWindowView = Type.Object({
+  key: Type.String(), start: IsoDate, end: IsoDate, sampled: Type.Integer(), checked: Type.Integer(), relapsed: Type.Integer(), overdue: Type.Integer(),
+});
+export type RecheckWindowView = Static<typeof RecheckWindowView>;
 export const PlanCoverage = Type.Object({
   plan: Type.Object({ id: Id, name: Type.String(), kind: lit(PLAN_KINDS), mode: lit(PLAN_MODES) }),
   windows: Type.Array(WindowView),
+  /** Re-check plans: per window (their `rows` are empty). */
+  rechecks: Type.Optional(Type.Array(RecheckWindowView)),
   rows: Type.Array(Type.Object({ target: TargetView, cells: Type.Array(Type.Object({ window: Type.String(), done: Type.Integer(), required: Type.Integer() })) })),
   /** Targets × windows that ended before today with fewer sheets submitted than required. */
   missed: Type.Integer(),
@@ -314,6 +338,15 @@ export const TaskView = Type.Object({
 export type TaskView = Static<typeof TaskView>;
 export const TaskQuery = Type.Object({ date: Type.Optional(IsoDate) }, { additionalProperties: false });
 export type TaskQuery = Static<typeof TaskQuery>;
+/** A re-check plan with pending re-checks for the caller (worked on the 回头看 page). */
+export const RecheckTaskView = Type.Object({
+  plan: Type.Object({ id: Id, name: Type.String() }),
+  pending: Type.Integer(),
+  overdue: Type.Integer(),
+  /** The earliest due date among the pending ones. */
+  dueDate: IsoDate,
+});
+export type RecheckTaskView = Static<typeof RecheckTaskView>;
 
 export const SheetItemInput = Type.Object(
   {

@@ -6,6 +6,9 @@ import * as importJobs from './20261122T0004_import_jobs.js';
 import * as cases from './20261122T0005_cases.js';
 import * as caseExports from './20261122T0006_case_exports.js';
 import * as inspections from './20261122T0007_inspections.js';
+import * as recheckPlans from './20261123T0008_recheck_plans.js';
+import * as caseLedgerIndexes from './20261123T0010_case_ledger_indexes.js';
+import * as caseMap from './20261123T0009_case_map.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -19,4 +22,7 @@ export const migrations: Record<string, Migration> = {
   '20261122T0005_cases': cases,
   '20261122T0006_case_exports': caseExports,
   '20261122T0007_inspections': inspections,
+  '20261123T0008_recheck_plans': recheckPlans,
+  '20261123T0009_case_map': caseMap,
+  '20261123T0010_case_ledger_indexes': caseLedgerIndexes,
 };

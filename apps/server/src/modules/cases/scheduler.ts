@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { CASE_TIMED_STATES, localDate } from '@cc/domain';
 import type { Clock } from '../../platform/clock.js';
 import type { DB } from '../../platform/database.js';
+import { sampled, sampleRecheckPlans } from '../inspections/recheck-sampling.js';
 import { startOfDay, type CasesService } from './cases.service.js';
 import type { CaseCatalog } from './catalog.service.js';
 
@@ -16,10 +16,11 @@ export interface SchedulerResult {
 
 /**
  * The case scheduler's one pass: marks cases that passed their deadline, issues 督办 at the
- * city's steps, and draws the 回头看 sample of cases closed long enough ago. Everything it needs
- * is found in the database (deadlines, escalation counts, existing samples), so a restart or a
- * second app instance changes nothing: rows are claimed with SKIP LOCKED and every write is
- * guarded by the case's version or a unique constraint.
+ * city's steps, and draws the 回头看 samples (re-check plans' windows, then the settings' sample of
+ * cases closed long enough ago). Everything it needs is found in the database (deadlines,
+ * escalation counts, existing samples), so a restart or a second app instance changes nothing:
+ * rows are claimed with SKIP LOCKED and every write is guarded by the case's version or a unique
+ * constraint.
  */
 export async function runCaseScheduler(deps: { db: DB; clock: Clock; cases: CasesService; catalog: CaseCatalog }): Promise<SchedulerResult> {
   const { db, clock, cases, catalog } = deps;
@@ -65,7 +66,11 @@ export async function runCaseScheduler(deps: { db: DB; clock: Clock; cases: Case
       if (done) result.escalated++;
     }
 
-    // 3. 回头看: a deterministic sample of the cases closed recheckAfterDays ago (one decision per closing).
+    // 3. 回头看计划: each active re-check plan fills its current window (before the settings sample,
+    // so a closing both would draw goes to the plan).
+    result.sampled += await sampleRecheckPlans(db, tenantId, now);
+
+    // 4. 回头看: a deterministic sample of the cases closed recheckAfterDays ago (one decision per closing).
     if (settings.recheckSamplePercent > 0) {
       const until = new Date(now.getTime() - settings.recheckAfterDays * 86_400_000);
       const since = new Date(until.getTime() - 30 * 86_400_000);
@@ -86,8 +91,4 @@ export async function runCaseScheduler(deps: { db: DB; clock: Clock; cases: Case
   return result;
 }
 
-/** Whether a closing falls in the sample: a hash, so every instance and every run agree. */
-export function sampled(caseId: number, closedAt: Date, percent: number): boolean {
-  const h = createHash('sha256').update(`${caseId}:${closedAt.toISOString()}`).digest();
-  return h.readUInt32BE(0) % 100 < percent;
-}
+export { sampled };

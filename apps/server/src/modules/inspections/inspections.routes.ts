@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import {
   ClientKey, CopyEditionBody, CoverageBoard, CoverageQuery, CreatePlanBody, CreatePointBody, CreateStandardBody, EditionView, ErrorBody, Id, IdParams,
   InspectionListQuery, InspectionPage, InspectionView, PhotoUploadView, PlanCoverage, PlanListQuery, PlanPage, PlanResults, PlanView, PointListQuery, PointPage,
-  PointTypeBody, PointTypeView, PointView, ReopenBody, ResultsQuery, SheetSyncBody, StandardView, TaskQuery, TaskView, UpdateEditionBody, UpdatePlanBody,
+  PointTypeBody, PointTypeView, PointView, RecheckTaskView, ReopenBody, ResultsQuery, SheetSyncBody, StandardView, TaskQuery, TaskView, UpdateEditionBody, UpdatePlanBody,
   UpdatePointBody, VersionBody,
 } from '@cc/domain';
 import { requireActor } from '../../platform/actor.js';
@@ -89,6 +89,10 @@ export function inspectionsRoutes(deps: { files: FileStore; standards: Standards
     // ---- field work ----
     app.get('/inspection-tasks', { config: { permission: 'inspection.perform' }, schema: { tags: ['inspections'], summary: 'Today’s inspections for the caller', querystring: TaskQuery, response: { 200: Type.Array(TaskView), ...errors } } },
       (request) => inspections.tasks(requireActor(request.actor), request.query.date));
+    app.get('/inspection-tasks/rechecks', {
+      config: { permission: 'inspection.perform' },
+      schema: { tags: ['inspections'], summary: 'Re-check plans (回头看计划) with pending re-checks for the caller', response: { 200: Type.Array(RecheckTaskView), ...errors } },
+    }, (request) => inspections.recheckTasks(requireActor(request.actor)));
     app.put('/inspections/sync', {
       config: { permission: 'inspection.perform' },
       schema: {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   applicableItems, distanceM, formatMessage, localDate, scoreSheet, targetTokens, windowOf,
   type InspectionListQuery, type InspectionState, type InspectionSummary, type InspectionView, type Locale, type PlanKind, type PlanMode, type PlanResults,
-  type Recurrence, type ReopenBody, type ResultsQuery, type ScoredItem, type SheetSyncBody, type TargetSpec, type TaskView,
+  type RecheckTaskView, type Recurrence, type ReopenBody, type ResultsQuery, type ScoredItem, type SheetSyncBody, type TargetSpec, type TaskView,
 } from '@cc/domain';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Actor } from '../../platform/actor.js';
@@ -154,7 +154,7 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     const rows = (await db.selectFrom('inspection_plan as p').innerJoin('unit as o', (j) => j.onRef('o.tenant_id', '=', 'p.tenant_id').onRef('o.id', '=', 'p.owner_unit_id'))
       .select(['p.id', 'p.name', 'p.kind', 'p.edition_id', 'p.mode', 'p.recurrence', 'p.targets', 'p.owner_unit_id', 'p.team_user_ids', 'p.starts_on', 'p.ends_on',
         'p.reopen_hours', 'p.active', 'p.version', 'o.path as owner_path', 'o.name as owner_name'])
-      .where('p.tenant_id', '=', actor.tenantId).where('p.active', '=', true).where('p.starts_on', '<=', day)
+      .where('p.tenant_id', '=', actor.tenantId).where('p.active', '=', true).where('p.starts_on', '<=', day).where('p.kind', '<>', 'recheck')
       .where((eb) => eb.or([eb('p.ends_on', 'is', null), eb('p.ends_on', '>=', day)])).orderBy('p.id').execute()) as PlanRow[];
     const out: TaskView[] = [];
     for (const p of rows) {
@@ -170,12 +170,32 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
         const draft = mineFor.find((s) => s.state !== 'submitted' && s.inspector_id === actor.userId);
         if (done >= w.required && !draft) continue;
         out.push({
-          plan: { id: p.id, name: p.name, kind: p.kind as PlanKind, mode: p.mode as PlanMode, editionId: p.edition_id },
+          plan: { id: p.id, name: p.name, kind: p.kind as PlanKind, mode: p.mode as PlanMode, editionId: p.edition_id! },
           target: publicTarget(t), window: w, done, draft: draft ? { id: draft.id, clientKey: draft.client_key } : null,
         });
       }
     }
     return out;
+  }
+
+  /**
+   * Re-check plans with pending re-checks for the caller: plans whose team names them, or — without
+   * a team — any plan, for the city's inspectors (as for the settings sample). Worked on the 回头看 page.
+   */
+  async function recheckTasks(actor: Actor): Promise<RecheckTaskView[]> {
+    if (!can(actor, 'case.verify')) return [];
+    const day = today();
+    const rows = await db.selectFrom('case_recheck as r')
+      .innerJoin('inspection_plan as p', (j) => j.onRef('p.tenant_id', '=', 'r.tenant_id').onRef('p.id', '=', 'r.plan_id'))
+      .select((eb) => ['p.id', 'p.name', eb.fn.countAll<number>().as('pending'),
+        eb.fn.countAll<number>().filterWhere('r.due_date', '<', day).as('overdue'), eb.fn.min('r.due_date').as('due')])
+      .where('r.tenant_id', '=', actor.tenantId).where('r.state', '=', 'pending')
+      .where((eb) => eb.or([
+        sql<SqlBool>`${actor.userId} = any(p.team_user_ids)`,
+        ...(actor.scope === 'tenant' && can(actor, 'inspection.perform') ? [sql<SqlBool>`cardinality(p.team_user_ids) = 0`] : []),
+      ]))
+      .groupBy(['p.id', 'p.name']).orderBy('p.id').execute();
+    return rows.map((r) => ({ plan: { id: r.id, name: r.name }, pending: Number(r.pending), overdue: Number(r.overdue), dueDate: String(r.due) }));
   }
 
   const contentHash = (b: SheetSyncBody) => createHash('sha256').update(JSON.stringify({
@@ -186,6 +206,9 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
 
   async function sync(actor: Actor, body: SheetSyncBody, ctx: AuditContext, locale: Locale): Promise<{ view: InspectionView; created: boolean }> {
     const plan = await plans.planRow(actor, body.planId);
+    // A re-check plan has no sheets: its work is recorded on the 回头看 page.
+    if (plan.edition_id === null) throw new AppError(422, 'INSPECTION_TARGET_NOT_IN_PLAN');
+    const editionId = plan.edition_id;
     if (body.inspectedOn > today()) throw new AppError(422, 'INSPECTION_FUTURE_DATE');
     if (!plan.active || body.inspectedOn < plan.starts_on || (plan.ends_on && body.inspectedOn > plan.ends_on)) throw new AppError(422, 'INSPECTION_PLAN_INACTIVE');
     if (!windowOf(plan.recurrence as Recurrence, body.inspectedOn)) throw new AppError(422, 'INSPECTION_OUTSIDE_WINDOW', { date: body.inspectedOn });
@@ -209,7 +232,7 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     }
 
     // Check the sheet against the pinned edition.
-    const { rows, items } = await sheetItems(db, actor.tenantId, plan.edition_id, target);
+    const { rows, items } = await sheetItems(db, actor.tenantId, editionId, target);
     const problems: Problem[] = [];
     const itemById = new Map(items.map((i) => [i.id, i]));
     const scored: ScoredItem[] = items.map((i) => ({ key: String(i.id), code: i.code, points: i.points ?? 0, method: i.method as ScoredItem['method'], floor: i.floor, naAllowed: i.na_allowed, veto: i.veto }));
@@ -263,7 +286,7 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
         const day = body.inspectedOn.replaceAll('-', '');
         const seq = await nextSeq(tx, actor.tenantId, 'inspection', day);
         const ins = await tx.insertInto('inspection').values({
-          tenant_id: actor.tenantId, number: `JC${day}${String(seq).padStart(4, '0')}`, client_key: body.clientKey, plan_id: plan.id, edition_id: plan.edition_id,
+          tenant_id: actor.tenantId, number: `JC${day}${String(seq).padStart(4, '0')}`, client_key: body.clientKey, plan_id: plan.id, edition_id: editionId,
           target_kind: target.kind, target_id: target.id, target_name: target.name, target_subtype: target.subtype, target_unit_id: target.responsibleUnit?.id ?? null,
           target_unit_path: target.unitPath, target_region_path: target.regionPath, inspector_id: actor.userId, inspected_on: body.inspectedOn, flags: '[]',
           lat: null, lng: null, note: null, started_at: body.startedAt ?? now, submitted_at: null, published_at: null, score: null, max_score: null, rate: null,
@@ -478,6 +501,6 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     return p;
   }
 
-  return { list, view, tasks, sync, reopen, publishResults, results, uploadPhoto, photo, planVisible };
+  return { list, view, tasks, recheckTasks, sync, reopen, publishResults, results, uploadPhoto, photo, planVisible };
 }
 export type InspectionsService = ReturnType<typeof createInspectionsService>;

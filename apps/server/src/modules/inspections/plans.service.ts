@@ -1,5 +1,5 @@
 import {
-  localDate, recurrenceProblem, windowsBetween, type CoverageBoard, type CreatePlanBody, type CreatePointBody, type PlanCoverage, type PlanKind, type PlanListQuery,
+  localDate, planShapeProblem, recurrenceProblem, windowsBetween, type CoverageBoard, type RecheckSpec, type RecheckWindowView, type CreatePlanBody, type CreatePointBody, type PlanCoverage, type PlanKind, type PlanListQuery,
   type PlanMode, type PlanView, type PointListQuery, type PointTypeBody, type PointTypeView, type PointView, type Recurrence, type TargetSpec, type UpdatePlanBody,
   type UpdatePointBody,
 } from '@cc/domain';
@@ -11,10 +11,11 @@ import type { Clock } from '../../platform/clock.js';
 import type { DB, Executor } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { RoutingService } from '../responsibility/routing.service.js';
+import { sampleRecheckPlan } from './recheck-sampling.js';
 import { publicTarget, resolveTargets, targetKey, type ResolvedTarget } from './targets.js';
 
 export type PlanRow = {
-  id: number; name: string; kind: string; edition_id: number; mode: string; recurrence: unknown; targets: unknown; owner_unit_id: number; team_user_ids: number[];
+  id: number; name: string; kind: string; edition_id: number | null; mode: string; recurrence: unknown; targets: unknown; recheck: unknown; owner_unit_id: number; team_user_ids: number[];
   starts_on: string; ends_on: string | null; reopen_hours: number; active: boolean; version: number; owner_path: string; owner_name: string;
 };
 
@@ -46,7 +47,7 @@ export function createPlansService(deps: { db: DB; clock: Clock; routing: Routin
 
   const planQuery = (ex: Executor, tenantId: number) => ex.selectFrom('inspection_plan as p')
     .innerJoin('unit as o', (j) => j.onRef('o.tenant_id', '=', 'p.tenant_id').onRef('o.id', '=', 'p.owner_unit_id'))
-    .select(['p.id', 'p.name', 'p.kind', 'p.edition_id', 'p.mode', 'p.recurrence', 'p.targets', 'p.owner_unit_id', 'p.team_user_ids', 'p.starts_on', 'p.ends_on',
+    .select(['p.id', 'p.name', 'p.kind', 'p.edition_id', 'p.mode', 'p.recurrence', 'p.targets', 'p.recheck', 'p.owner_unit_id', 'p.team_user_ids', 'p.starts_on', 'p.ends_on',
       'p.reopen_hours', 'p.active', 'p.version', 'o.path as owner_path', 'o.name as owner_name'])
     .where('p.tenant_id', '=', tenantId);
 
@@ -59,26 +60,34 @@ export function createPlansService(deps: { db: DB; clock: Clock; routing: Routin
 
   async function views(actor: Actor, rows: PlanRow[], ex: Executor = db): Promise<PlanView[]> {
     if (!rows.length) return [];
-    const editionIds = [...new Set(rows.map((r) => r.edition_id))];
-    const editions = await ex.selectFrom('standard_edition as e').innerJoin('standard as s', (j) => j.onRef('s.tenant_id', '=', 'e.tenant_id').onRef('s.id', '=', 'e.standard_id'))
+    const editionIds = [...new Set(rows.flatMap((r) => (r.edition_id === null ? [] : [r.edition_id])))];
+    const editions = !editionIds.length ? [] : await ex.selectFrom('standard_edition as e').innerJoin('standard as s', (j) => j.onRef('s.tenant_id', '=', 'e.tenant_id').onRef('s.id', '=', 'e.standard_id'))
       .select(['e.id', 'e.label', 's.id as standard_id', 's.name']).where('e.tenant_id', '=', actor.tenantId).where('e.id', 'in', editionIds).execute();
     const userIds = [...new Set(rows.flatMap((r) => r.team_user_ids.map(Number)))];
     const users = userIds.length ? await ex.selectFrom('app_user').select(['id', 'display_name']).where('tenant_id', '=', actor.tenantId).where('id', 'in', userIds).execute() : [];
     const unpublished = await ex.selectFrom('inspection').select(['plan_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('tenant_id', '=', actor.tenantId).where('plan_id', 'in', rows.map((r) => r.id)).where('state', '=', 'submitted').where('published_at', 'is', null)
       .groupBy('plan_id').execute();
+    const specs = rows.map((r) => r.recheck as RecheckSpec | null).filter((x): x is RecheckSpec => x !== null);
+    const regionIds = [...new Set(specs.flatMap((x) => x.regionIds))];
+    const categoryIds = [...new Set(specs.flatMap((x) => x.categoryIds))];
+    const regions = regionIds.length ? await ex.selectFrom('region').select(['id', 'name']).where('tenant_id', '=', actor.tenantId).where('id', 'in', regionIds).execute() : [];
+    const categories = categoryIds.length ? await ex.selectFrom('case_category').select(['id', 'name']).where('tenant_id', '=', actor.tenantId).where('id', 'in', categoryIds).execute() : [];
+    const named = (ids: number[], from: { id: number; name: string }[]) => ids.map((id) => ({ id, name: from.find((x) => x.id === id)?.name ?? String(id) }));
     const out: PlanView[] = [];
     for (const r of rows) {
-      const e = editions.find((x) => x.id === r.edition_id)!;
-      const targets = await resolveTargets(ex, actor.tenantId, r.targets as TargetSpec, today());
+      const e = editions.find((x) => x.id === r.edition_id);
+      const spec = r.recheck as RecheckSpec | null;
+      const targets = spec ? [] : await resolveTargets(ex, actor.tenantId, r.targets as TargetSpec, today());
       const manage = can(actor, 'inspection.plan') && (actor.scope === 'tenant' || unitInScope(actor, r.owner_path));
       const unpub = Number(unpublished.find((u) => u.plan_id === r.id)?.n ?? 0);
       out.push({
-        id: r.id, name: r.name, kind: r.kind as PlanKind, edition: { id: e.id, label: e.label, standardId: e.standard_id, standardName: e.name }, mode: r.mode as PlanMode,
-        recurrence: r.recurrence as Recurrence, targets: r.targets as TargetSpec, targetCount: targets.length, ownerUnit: { id: r.owner_unit_id, name: r.owner_name },
+        id: r.id, name: r.name, kind: r.kind as PlanKind, edition: e ? { id: e.id, label: e.label, standardId: e.standard_id, standardName: e.name } : null, mode: r.mode as PlanMode,
+        recurrence: r.recurrence as Recurrence, targets: r.targets as TargetSpec, targetCount: targets.length,
+        recheck: spec ? { ...spec, regions: named(spec.regionIds, regions), categories: named(spec.categoryIds, categories) } : null, ownerUnit: { id: r.owner_unit_id, name: r.owner_name },
         team: r.team_user_ids.map(Number).map((id) => ({ id, name: users.find((u) => u.id === id)?.display_name ?? String(id) })),
         startsOn: r.starts_on, endsOn: r.ends_on, reopenHours: r.reopen_hours, active: r.active, unpublishedSheets: unpub, version: r.version,
-        actions: actionsFor({ edit: manage, coverage: true, results: true, publishResults: manage && r.mode === 'unannounced' && unpub > 0 }),
+        actions: actionsFor({ edit: manage, coverage: true, results: !spec, rechecks: !!spec, publishResults: manage && r.mode === 'unannounced' && unpub > 0 }),
       });
     }
     return out;
@@ -96,9 +105,16 @@ export function createPlansService(deps: { db: DB; clock: Clock; routing: Routin
   }
 
   async function validate(ex: Executor, actor: Actor, b: Omit<CreatePlanBody, 'name'>) {
-    const ed = await ex.selectFrom('standard_edition').select(['state']).where('tenant_id', '=', actor.tenantId).where('id', '=', b.editionId).executeTakeFirst();
-    if (!ed) throw new AppError(422, 'VALIDATION_FAILED', {}, [{ field: 'editionId', problem: 'NOT_FOUND', params: { entity: 'edition' } }]);
-    if (ed.state !== 'published') throw new AppError(422, 'EDITION_NOT_PUBLISHED');
+    const shape = planShapeProblem({ kind: b.kind, editionId: b.editionId, recheck: b.recheck, recurrence: b.recurrence as Recurrence });
+    if (shape) {
+      const field = shape === 'PLAN_RECHECK_PERCENT' ? 'recheck' : shape === 'PLAN_RECHECK_RECURRENCE' ? 'recurrence' : shape === 'PLAN_RECHECK_SPEC_REQUIRED' ? 'recheck' : 'editionId';
+      throw new AppError(422, shape, {}, [{ field, problem: shape, params: {} }]);
+    }
+    if (b.editionId !== null) {
+      const ed = await ex.selectFrom('standard_edition').select(['state']).where('tenant_id', '=', actor.tenantId).where('id', '=', b.editionId).executeTakeFirst();
+      if (!ed) throw new AppError(422, 'VALIDATION_FAILED', {}, [{ field: 'editionId', problem: 'NOT_FOUND', params: { entity: 'edition' } }]);
+      if (ed.state !== 'published') throw new AppError(422, 'EDITION_NOT_PUBLISHED');
+    }
     const owner = await ex.selectFrom('unit').select(['path']).where('tenant_id', '=', actor.tenantId).where('id', '=', b.ownerUnitId).executeTakeFirst();
     if (!owner) throw new AppError(422, 'VALIDATION_FAILED', {}, [{ field: 'ownerUnitId', problem: 'NOT_FOUND', params: { entity: 'unit' } }]);
     if (!unitInScope(actor, owner.path)) throw new AppError(403, 'OUT_OF_SCOPE');
@@ -110,6 +126,7 @@ export function createPlansService(deps: { db: DB; clock: Clock; routing: Routin
       const missing = b.teamUserIds.find((id) => !users.some((u) => u.id === id));
       if (missing !== undefined) throw new AppError(422, 'PLAN_TEAM_INVALID', { id: missing });
     }
+    if (b.kind === 'recheck') return validateRecheck(ex, actor, b.recheck!);
     const t = b.targets;
     if (t.withinUnitId !== null) {
       const w = await ex.selectFrom('unit').select('id').where('tenant_id', '=', actor.tenantId).where('id', '=', t.withinUnitId).executeTakeFirst();
@@ -126,16 +143,45 @@ export function createPlansService(deps: { db: DB; clock: Clock; routing: Routin
     if (!targets.length) throw new AppError(422, 'PLAN_NO_TARGETS');
   }
 
-  async function create(actor: Actor, body: CreatePlanBody, ctx: AuditContext): Promise<PlanView> {
+  /** Regions must be streets or communities, categories the city's own. */
+  async function validateRecheck(ex: Executor, actor: Actor, spec: RecheckSpec) {
+    if (spec.regionIds.length) {
+      const found = await ex.selectFrom('region').select(['id', 'level']).where('tenant_id', '=', actor.tenantId).where('id', 'in', spec.regionIds).execute();
+      const bad = spec.regionIds.find((id) => !found.some((f) => f.id === id && (f.level === 'street' || f.level === 'community')));
+      if (bad !== undefined) {
+        throw new AppError(422, 'PLAN_RECHECK_SCOPE_INVALID', { reason: { 'zh-CN': `区域 ${bad} 不存在或不是街道/社区`, en: `region ${bad} does not exist or is not a street or community` } },
+          [{ field: 'recheck', problem: 'PLAN_RECHECK_SCOPE_INVALID', params: {} }]);
+      }
+    }
+    if (spec.categoryIds.length) {
+      const found = await ex.selectFrom('case_category').select('id').where('tenant_id', '=', actor.tenantId).where('id', 'in', spec.categoryIds).execute();
+      const bad = spec.categoryIds.find((id) => !found.some((f) => f.id === id));
+      if (bad !== undefined) {
+        throw new AppError(422, 'PLAN_RECHECK_SCOPE_INVALID', { reason: { 'zh-CN': `问题类别 ${bad} 不存在`, en: `case category ${bad} does not exist` } },
+          [{ field: 'recheck', problem: 'PLAN_RECHECK_SCOPE_INVALID', params: {} }]);
+      }
+    }
+  }
+
+  const NO_TARGETS: TargetSpec = { unitKinds: [], withinUnitId: null, unitIds: [], zoneIds: [], pointIds: [], pointTypeIds: [] };
+  /** Re-check plans keep an empty target spec and are announced; other kinds have no sample spec. */
+  const normalise = <T extends Pick<CreatePlanBody, 'kind' | 'targets' | 'recheck' | 'mode'>>(b: T): T =>
+    (b.kind === 'recheck' ? { ...b, targets: NO_TARGETS, mode: 'announced' } : { ...b, recheck: null });
+
+  async function create(actor: Actor, input: CreatePlanBody, ctx: AuditContext): Promise<PlanView> {
+    const body = normalise(input);
     return db.transaction().execute(async (tx) => {
       await validate(tx, actor, body);
       const r = await tx.insertInto('inspection_plan').values({
         tenant_id: actor.tenantId, name: body.name.trim(), kind: body.kind, edition_id: body.editionId, mode: body.mode, recurrence: JSON.stringify(body.recurrence),
-        targets: JSON.stringify(body.targets), owner_unit_id: body.ownerUnitId, team_user_ids: body.teamUserIds, starts_on: body.startsOn, ends_on: body.endsOn,
+        targets: JSON.stringify(body.targets), recheck: body.recheck ? JSON.stringify(body.recheck) : null, owner_unit_id: body.ownerUnitId, team_user_ids: body.teamUserIds, starts_on: body.startsOn, ends_on: body.endsOn,
         reopen_hours: body.reopenHours, active: body.active, created_by: actor.userId, updated_at: clock.now(),
       }).returning('id').executeTakeFirstOrThrow();
       await recordAudit(tx, ctx, { action: 'plan.created', entityType: 'plan', entityId: r.id, after: body });
-      return (await views(actor, [await planRow(actor, r.id, tx)], tx))[0]!;
+      const row = await planRow(actor, r.id, tx);
+      // A re-check plan's current window is filled at once.
+      await sampleRecheckPlan(tx, actor.tenantId, row, clock.now());
+      return (await views(actor, [row], tx))[0]!;
     });
   }
 
@@ -143,21 +189,42 @@ export function createPlansService(deps: { db: DB; clock: Clock; routing: Routin
     return db.transaction().execute(async (tx) => {
       const p = await planRow(actor, id, tx);
       if (!can(actor, 'inspection.plan') || !(actor.scope === 'tenant' || unitInScope(actor, p.owner_path))) throw new AppError(403, 'OUT_OF_SCOPE');
-      const merged: CreatePlanBody = {
-        name: body.name ?? p.name, kind: body.kind ?? (p.kind as PlanKind), editionId: body.editionId ?? p.edition_id, mode: body.mode ?? (p.mode as PlanMode),
-        recurrence: body.recurrence ?? (p.recurrence as Recurrence), targets: body.targets ?? (p.targets as TargetSpec), ownerUnitId: body.ownerUnitId ?? p.owner_unit_id,
+      const merged: CreatePlanBody = normalise({
+        name: body.name ?? p.name, kind: body.kind ?? (p.kind as PlanKind), editionId: body.editionId !== undefined ? body.editionId : p.edition_id, mode: body.mode ?? (p.mode as PlanMode),
+        recurrence: body.recurrence ?? (p.recurrence as Recurrence), targets: body.targets ?? (p.targets as TargetSpec),
+        recheck: body.recheck !== undefined ? body.recheck : (p.recheck as RecheckSpec | null), ownerUnitId: body.ownerUnitId ?? p.owner_unit_id,
         teamUserIds: body.teamUserIds ?? p.team_user_ids.map(Number), startsOn: body.startsOn ?? p.starts_on, endsOn: body.endsOn !== undefined ? body.endsOn : p.ends_on,
         reopenHours: body.reopenHours ?? p.reopen_hours, active: body.active ?? p.active,
-      };
+      });
       await validate(tx, actor, merged);
       const n = await tx.updateTable('inspection_plan').set({
         name: merged.name.trim(), kind: merged.kind, edition_id: merged.editionId, mode: merged.mode, recurrence: JSON.stringify(merged.recurrence), targets: JSON.stringify(merged.targets),
+        recheck: merged.recheck ? JSON.stringify(merged.recheck) : null,
         owner_unit_id: merged.ownerUnitId, team_user_ids: merged.teamUserIds, starts_on: merged.startsOn, ends_on: merged.endsOn, reopen_hours: merged.reopenHours,
         active: merged.active, updated_at: clock.now(), version: p.version + 1,
       }).where('tenant_id', '=', actor.tenantId).where('id', '=', id).where('version', '=', body.version).executeTakeFirst();
       if (Number(n.numUpdatedRows) === 0) throw new AppError(409, 'CONFLICT');
       await recordAudit(tx, ctx, { action: 'plan.updated', entityType: 'plan', entityId: id, before: { ...p, owner_path: undefined }, after: merged });
-      return (await views(actor, [await planRow(actor, id, tx)], tx))[0]!;
+      const row = await planRow(actor, id, tx);
+      // Activated (or widened): fill the current window now; what is drawn already stays.
+      await sampleRecheckPlan(tx, actor.tenantId, row, clock.now());
+      return (await views(actor, [row], tx))[0]!;
+    });
+  }
+
+  /** Re-check plans: per window, the cases sampled, checked (passed or relapsed), relapsed, and pending past the due date. */
+  async function recheckWindows(actor: Actor, p: PlanRow, windows: { key: string; start: string; end: string }[]): Promise<RecheckWindowView[]> {
+    if (!windows.length) return [];
+    const day = today();
+    const rows = await db.selectFrom('case_recheck').select((eb) => ['window_key',
+      eb.fn.countAll<number>().as('sampled'),
+      eb.fn.countAll<number>().filterWhere('state', 'in', ['passed', 'relapsed']).as('checked'),
+      eb.fn.countAll<number>().filterWhere('state', '=', 'relapsed').as('relapsed'),
+      eb.fn.countAll<number>().filterWhere((w) => w.and([w('state', '=', 'pending'), w('due_date', '<', day)])).as('overdue')])
+      .where('tenant_id', '=', actor.tenantId).where('plan_id', '=', p.id).where('window_key', 'in', windows.map((w) => w.key)).groupBy('window_key').execute();
+    return windows.map((w) => {
+      const r = rows.find((x) => x.window_key === w.key);
+      return { key: w.key, start: w.start, end: w.end, sampled: Number(r?.sampled ?? 0), checked: Number(r?.checked ?? 0), relapsed: Number(r?.relapsed ?? 0), overdue: Number(r?.overdue ?? 0) };
     });
   }
 
@@ -166,6 +233,13 @@ export function createPlansService(deps: { db: DB; clock: Clock; routing: Routin
     const start = from < p.starts_on ? p.starts_on : from;
     const end = p.ends_on && p.ends_on < to ? p.ends_on : to;
     const windows = start <= end ? windowsBetween(p.recurrence as Recurrence, start, end) : [];
+    if (p.kind === 'recheck') {
+      const rechecks = await recheckWindows(actor, p, windows);
+      return {
+        plan: { id: p.id, name: p.name, kind: 'recheck', mode: p.mode as PlanMode }, windows, rows: [], rechecks,
+        missed: rechecks.reduce((n, w) => n + w.overdue, 0), cells: rechecks.reduce((n, w) => n + w.sampled, 0),
+      };
+    }
     const targets = await resolveTargets(db, actor.tenantId, p.targets as TargetSpec, end);
     const lo = windows[0]?.start ?? start;
     const hi = windows[windows.length - 1]?.end ?? end;
@@ -210,6 +284,11 @@ export function createPlansService(deps: { db: DB; clock: Clock; routing: Routin
     const plans = [];
     for (const r of rows) {
       const c = await coverageOf(actor, r, q.from, q.to);
+      if (c.rechecks) {
+        // Re-check plans: sampled cases stand for targets and cells, checked ones for done.
+        plans.push({ plan: c.plan, targets: c.cells, cells: c.cells, missed: c.missed, done: c.rechecks.reduce((n, w) => n + w.checked, 0) });
+        continue;
+      }
       plans.push({ plan: c.plan, targets: c.rows.length, cells: c.cells, missed: c.missed, done: c.rows.reduce((s, row) => s + row.cells.filter((x) => x.done >= x.required).length, 0) });
     }
     return { from: q.from, to: q.to, plans };

@@ -13,6 +13,7 @@ import { putSheet, type LocalSheet } from './store';
 import { useFieldStrings, type FieldStrings } from './strings';
 import { adoptServerSheet, newSheet } from './sync';
 import { fieldApi, fieldKeys } from './api';
+import { useRecheckTasks } from './recheckTasks';
 
 const sameTarget = (s: LocalSheet, t: TaskView) =>
   s.planId === t.plan.id && s.target.kind === t.target.kind && s.target.id === t.target.id && s.inspectedOn >= t.window.start && s.inspectedOn <= t.window.end;
@@ -36,6 +37,7 @@ export function TaskList({ owner }: { owner: string }) {
   const today = todayLocal();
   const tasks = useTasks(owner, today);
   const local = useLocalSheets(owner);
+  const rechecks = useRecheckTasks(owner);
   const [q, setQ] = useState('');
   const qc = useQueryClient();
 
@@ -113,7 +115,27 @@ export function TaskList({ owner }: { owner: string }) {
           </Button>
         </Card>
       )}
-      {tasks.isSuccess && groups.length === 0 && <Empty description={s.noTasks} />}
+      {(rechecks.data ?? []).length > 0 && (
+        // 回头看计划: recorded on the 回头看 page, filtered to the plan's pending re-checks.
+        <Card size="small" className="cc-field__plan" title={s.rechecks} data-testid="field-rechecks">
+          {(rechecks.data ?? []).map((r) => (
+            <button
+              type="button"
+              key={r.plan.id}
+              className="cc-field__task"
+              data-testid="field-recheck-task"
+              onClick={() => navigate(`/rechecks?planId=${r.plan.id}`)}
+            >
+              <span className="cc-field__task-main">
+                <span className="cc-field__task-name">{r.plan.name}</span>
+                <span className="cc-field__task-meta">{s.recheckTask(r.pending, r.dueDate, r.overdue)}</span>
+              </span>
+              <RightOutlined className="cc-field__chev" />
+            </button>
+          ))}
+        </Card>
+      )}
+      {tasks.isSuccess && groups.length === 0 && !(rechecks.data ?? []).length && <Empty description={s.noTasks} />}
       {groups.map((g) => (
         <Card
           key={g.plan.id}

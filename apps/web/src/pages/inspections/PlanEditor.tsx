@@ -15,7 +15,9 @@ import {
   type TargetSpec,
 } from '@cc/domain';
 import { ApiError } from '../../api/client';
+import { useCaseCategories } from '../../api/cases';
 import { useZones } from '../../api/map';
+import { useRegions } from '../../api/org';
 import { useAuth } from '../../app/auth';
 import { UnitSelect } from '../../components/UnitSelect';
 import { useLanguage } from '../../i18n';
@@ -29,7 +31,7 @@ import type { InspectionStrings } from './strings';
 interface FormValues {
   name: string;
   kind: PlanKind;
-  editionId: number;
+  editionId: number | null;
   mode: PlanMode;
   recurrence: Recurrence;
   targets: TargetSpec;
@@ -39,8 +41,13 @@ interface FormValues {
   endsOn: Dayjs | null;
   reopenHours: number;
   active: boolean;
+  /** 回头看计划 only. */
+  recheckRegionIds: number[];
+  recheckCategoryIds: number[];
+  samplePercent: number | null;
 }
-const FIELDS = ['name', 'kind', 'editionId', 'mode', 'recurrence', 'targets', 'ownerUnitId', 'teamUserIds', 'startsOn', 'endsOn', 'reopenHours', 'active'];
+const FIELDS = ['name', 'kind', 'editionId', 'mode', 'recurrence', 'targets', 'ownerUnitId', 'teamUserIds', 'startsOn', 'endsOn', 'reopenHours', 'active',
+  'recheckRegionIds', 'recheckCategoryIds', 'samplePercent'];
 export const NO_TARGETS: TargetSpec = { unitKinds: [], withinUnitId: null, unitIds: [], zoneIds: [], pointIds: [], pointTypeIds: [] };
 
 /** The server names nested fields `/targets/unitIds` or `targets.unitIds`; the form has one field per top-level name. */
@@ -268,6 +275,10 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
   const startsOn = Form.useWatch('startsOn', form);
   const endsOn = Form.useWatch('endsOn', form);
   const mode = Form.useWatch('mode', form);
+  const isRecheck = Form.useWatch('kind', form) === 'recheck';
+  const regions = useRegions(open);
+  const categories = useCaseCategories(open);
+  const lang = useLanguage();
 
   const editionOptions = useMemo(
     () =>
@@ -275,7 +286,7 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
         .map((st) => ({
           label: st.name,
           title: st.name,
-          options: st.editions.filter((e) => e.state === 'published' || e.id === plan?.edition.id).map((e) => ({ value: e.id, label: `${st.name} · ${e.label}` })),
+          options: st.editions.filter((e) => e.state === 'published' || e.id === plan?.edition?.id).map((e) => ({ value: e.id, label: `${st.name} · ${e.label}` })),
         }))
         .filter((g) => g.options.length > 0),
     [standards.data, plan],
@@ -293,7 +304,7 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
           ? {
               name: plan.name,
               kind: plan.kind,
-              editionId: plan.edition.id,
+              editionId: plan.edition?.id ?? null,
               mode: plan.mode,
               recurrence: plan.recurrence,
               targets: plan.targets,
@@ -303,6 +314,9 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
               endsOn: plan.endsOn ? dayjs(plan.endsOn) : null,
               reopenHours: plan.reopenHours,
               active: plan.active,
+              recheckRegionIds: plan.recheck?.regionIds ?? [],
+              recheckCategoryIds: plan.recheck?.categoryIds ?? [],
+              samplePercent: plan.recheck?.samplePercent ?? 10,
             }
           : {
               name: '',
@@ -316,6 +330,9 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
               endsOn: null,
               reopenHours: 48,
               active: true,
+              recheckRegionIds: [],
+              recheckCategoryIds: [],
+              samplePercent: 10,
             },
       );
     }
@@ -325,13 +342,16 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
     setFormError(null);
     const v = await form.validateFields().catch(() => null);
     if (!v) return;
+    const recheck = v.kind === 'recheck';
     const body: CreatePlanBody = {
       name: v.name.trim(),
       kind: v.kind,
-      editionId: v.editionId,
-      mode: v.mode,
+      // A re-check plan has no standard and no targets, only its sample.
+      editionId: recheck ? null : v.editionId,
+      mode: recheck ? 'announced' : v.mode,
       recurrence: v.recurrence,
-      targets: v.targets,
+      targets: recheck ? NO_TARGETS : v.targets,
+      recheck: recheck ? { regionIds: v.recheckRegionIds ?? [], categoryIds: v.recheckCategoryIds ?? [], samplePercent: v.samplePercent ?? 0 } : null,
       ownerUnitId: v.ownerUnitId!,
       teamUserIds: v.teamUserIds,
       startsOn: v.startsOn.format(DATE),
@@ -361,6 +381,12 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
         EDITION_NOT_PUBLISHED: 'editionId',
         PLAN_TEAM_INVALID: 'teamUserIds',
         OUT_OF_SCOPE: 'ownerUnitId',
+        PLAN_EDITION_REQUIRED: 'editionId',
+        PLAN_RECHECK_EDITION: 'editionId',
+        PLAN_RECHECK_PERCENT: 'samplePercent',
+        PLAN_RECHECK_SPEC_REQUIRED: 'samplePercent',
+        PLAN_RECHECK_RECURRENCE: 'recurrence',
+        PLAN_RECHECK_SCOPE_INVALID: 'recheckRegionIds',
       };
       if (err instanceof ApiError && err.code in codeFields) setFormError(err.message || null);
       report(topLevel(err), form, { fields: FIELDS, codeFields });
@@ -395,22 +421,76 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
             </Form.Item>
           </Col>
         </Row>
-        <Form.Item name="editionId" label={s.plans.edition} rules={[{ required: true, message: s.required }]}>
-          <Select
-            options={editionOptions}
-            placeholder={s.plans.editionPlaceholder}
-            loading={standards.isLoading}
-            showSearch={{ optionFilterProp: 'label' }}
-            aria-label={s.plans.edition}
-            data-testid="plan-edition"
-          />
-        </Form.Item>
-        <Form.Item name="mode" label={s.plans.mode} extra={mode === 'unannounced' ? s.plans.unannouncedHint : undefined}>
-          <Radio.Group optionType="button" options={(['announced', 'unannounced'] as const).map((m) => ({ value: m, label: s.modes[m] }))} />
-        </Form.Item>
+        {isRecheck ? (
+          <>
+            <Alert type="info" showIcon title={s.plans.recheckRule} style={{ marginBottom: 16 }} data-testid="plan-recheck-rule" />
+            <Row gutter={12}>
+              <Col xs={24} sm={16}>
+                <Form.Item name="recheckRegionIds" label={s.plans.recheckScope} extra={s.plans.recheckScopeHint}>
+                  <Select<number[]>
+                    mode="multiple"
+                    loading={regions.isLoading}
+                    showSearch={{ optionFilterProp: 'label' }}
+                    options={(regions.data?.items ?? []).filter((r) => r.level === 'street' || r.level === 'community').map((r) => ({ value: r.id, label: r.name }))}
+                    placeholder={s.plans.cityWide}
+                    aria-label={s.plans.recheckScope}
+                    maxTagCount="responsive"
+                    data-testid="plan-recheck-regions"
+                  />
+                </Form.Item>
+              </Col>
+              <Col xs={24} sm={8}>
+                <Form.Item
+                  name="samplePercent"
+                  label={s.plans.recheckPercent}
+                  rules={[{ required: true, message: s.plans.recheckPercentRange }, { type: 'integer', min: 1, max: 100, message: s.plans.recheckPercentRange }]}
+                >
+                  <InputNumber min={1} max={100} precision={0} suffix="%" style={{ width: '100%' }} aria-label={s.plans.recheckPercent} data-testid="plan-recheck-percent" />
+                </Form.Item>
+              </Col>
+            </Row>
+            <Form.Item name="recheckCategoryIds" label={s.plans.recheckCategories} extra={s.plans.recheckCategoriesHint}>
+              <Select<number[]>
+                mode="multiple"
+                loading={categories.isLoading}
+                showSearch={{ optionFilterProp: 'label' }}
+                options={(categories.data ?? []).map((c) => ({ value: c.id, label: `${c.code} ${lang === 'en' ? c.nameEn : c.name}` }))}
+                aria-label={s.plans.recheckCategories}
+                maxTagCount="responsive"
+                data-testid="plan-recheck-categories"
+              />
+            </Form.Item>
+          </>
+        ) : (
+          <>
+            <Form.Item name="editionId" label={s.plans.edition} rules={[{ required: true, message: s.required }]}>
+              <Select
+                options={editionOptions}
+                placeholder={s.plans.editionPlaceholder}
+                loading={standards.isLoading}
+                showSearch={{ optionFilterProp: 'label' }}
+                aria-label={s.plans.edition}
+                data-testid="plan-edition"
+              />
+            </Form.Item>
+            <Form.Item name="mode" label={s.plans.mode} extra={mode === 'unannounced' ? s.plans.unannouncedHint : undefined}>
+              <Radio.Group optionType="button" options={(['announced', 'unannounced'] as const).map((m) => ({ value: m, label: s.modes[m] }))} />
+            </Form.Item>
+          </>
+        )}
         <Row gutter={16}>
           <Col xs={24} lg={13}>
-            <Form.Item name="recurrence" label={s.plans.recurrence} rules={[{ required: true }]}>
+            <Form.Item
+              name="recurrence"
+              label={s.plans.recurrence}
+              dependencies={['kind']}
+              rules={[
+                { required: true },
+                ({ getFieldValue }) => ({
+                  validator: (_, r?: Recurrence) => (getFieldValue('kind') === 'recheck' && r?.type === 'once' ? Promise.reject(new Error(s.plans.recheckOnce)) : Promise.resolve()),
+                }),
+              ]}
+            >
               <RecurrenceEditor s={s} />
             </Form.Item>
             <Row gutter={12}>
@@ -432,22 +512,24 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
             </Form.Item>
           </Col>
         </Row>
-        <Form.Item name="targets" label={s.plans.targets}>
-          <TargetsEditor s={s} />
-        </Form.Item>
+        {!isRecheck && (
+          <Form.Item name="targets" label={s.plans.targets}>
+            <TargetsEditor s={s} />
+          </Form.Item>
+        )}
         <Row gutter={12}>
           <Col xs={24} sm={12}>
             <Form.Item name="ownerUnitId" label={s.plans.owner} rules={[{ required: true, message: s.required }]}>
               <UnitSelect aria-label={s.plans.owner} />
             </Form.Item>
           </Col>
-          <Col xs={24} sm={12}>
+          <Col xs={24} sm={12} style={isRecheck ? { display: 'none' } : undefined}>
             <Form.Item name="reopenHours" label={s.plans.reopenHours} extra={s.plans.reopenHoursHint} rules={[{ required: true, type: 'number', min: 0, max: 720 }]}>
               <InputNumber min={0} max={720} precision={0} suffix={s.plans.hours} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
         </Row>
-        <Form.Item name="teamUserIds" label={s.plans.team} extra={s.plans.teamHint}>
+        <Form.Item name="teamUserIds" label={s.plans.team} extra={isRecheck ? s.plans.recheckTeamHint : s.plans.teamHint}>
           <UserMultiSelect known={plan?.team ?? []} placeholder={s.targets.search} aria-label={s.plans.team} />
         </Form.Item>
         <Form.Item name="active" label={s.plans.active} valuePropName="checked">

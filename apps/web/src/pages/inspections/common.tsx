@@ -68,7 +68,7 @@ export function ModeTag({ mode, s }: { mode: PlanMode; s: InspectionStrings }) {
 }
 
 export function KindTag({ kind, s }: { kind: PlanKind; s: InspectionStrings }) {
-  const color: Record<PlanKind, string> = { routine: 'blue', inside_gate: 'cyan', zone_daily: 'purple', simulated: 'gold' };
+  const color: Record<PlanKind, string> = { routine: 'blue', inside_gate: 'cyan', zone_daily: 'purple', simulated: 'gold', recheck: 'magenta' };
   return <Tag color={color[kind]}>{s.kinds[kind]}</Tag>;
 }
 
