@@ -9,6 +9,7 @@ import * as inspections from './20261122T0007_inspections.js';
 import * as recheckPlans from './20261123T0008_recheck_plans.js';
 import * as caseLedgerIndexes from './20261123T0010_case_ledger_indexes.js';
 import * as caseMap from './20261123T0009_case_map.js';
+import * as caseSearch from './20261123T0011_case_search.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T0008_recheck_plans': recheckPlans,
   '20261123T0009_case_map': caseMap,
   '20261123T0010_case_ledger_indexes': caseLedgerIndexes,
+  '20261123T0011_case_search': caseSearch,
 };

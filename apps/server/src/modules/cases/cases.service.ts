@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import {
-  CASE_SOURCES, CASE_STATE_CATEGORY, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
+  CASE_SOURCES, CASE_STATE_CATEGORY, caseSearchQuery, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
   type CaseActorRole, type CaseEvent, type CaseListQuery, type CasePage, type CasePreview, type CaseSource, type CaseState, type CaseView,
   type CaseSettings, type CreateCaseBody, type DeadlineClass, type WorkCalendar, type MessageParam, type HideCaseBody, type PhotoInput, type ResponsibilityAnswer, type TransitionBody, type CasePhotoStage,
 } from '@cc/domain';
@@ -491,6 +491,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     }
     if (q.q) {
       const like = `%${escapeLike(q.q)}%`;
+      // The bigram index narrows to candidates (search_terms, migration 0011, rule in the domain's
+      // cases/search.ts); the LIKE re-checks them, so the result is exactly the LIKE's.
+      const terms = caseSearchQuery(q.q);
+      if (terms) conds.push(sql<SqlBool>`c.search_terms @@ ${terms}::tsquery`);
       conds.push(sql<SqlBool>`(c.number like ${like} or c.description like ${like} or c.address like ${like})`);
     }
     return conds;

@@ -26,7 +26,7 @@ beforeAll(async () => {
     payload: { source: 'inspector', categoryCode: '0107', description: '东关市场后门积水，污水外溢', lat: dongguan[1], lng: dongguan[0], photos: [{ fileId: photo.json().id }] },
   });
   expect(res.statusCode, res.body).toBe(201);
-  const { id: _id, ...base } = await t.db.selectFrom('case_record').selectAll().where('id', '=', res.json().id).executeTakeFirstOrThrow();
+  const { id: _id, search_terms: _terms, ...base } = await t.db.selectFrom('case_record').selectAll().where('id', '=', res.json().id).executeTakeFirstOrThrow();
   await t.db.insertInto('case_record').values(Array.from({ length: BULK }, (_, i) => ({
     ...base, number: `${base.number}-${String(i).padStart(3, '0')}`, description: `积水第${i}处「暴露垃圾」`,
     routing: JSON.stringify(base.routing), created_at: new Date(base.created_at.getTime() - (i + 1) * 60_000),

@@ -208,8 +208,9 @@ export async function readSheet(data: Buffer, onRows?: (read: number) => Promise
     }
   } catch (err) {
     if (err instanceof AppError || (hookFailed !== null && err === hookFailed)) throw err;
-    // Not a workbook after all (a zip of something else, a damaged file).
-    throw new AppError(415, 'IMPORT_NOT_XLSX');
+    // Not a workbook after all (a zip of something else, a damaged file). The reader's own error
+    // goes in the details, so an unexpected failure (not a bad file) can be told apart.
+    throw new AppError(415, 'IMPORT_NOT_XLSX', {}, { reason: (err instanceof Error ? err.message : String(err)).replace(/\/[^\s'"]+/g, '…').slice(0, 200) }); // no server paths
   }
   if (!found) throw new AppError(415, 'IMPORT_NOT_XLSX');
   return { header: header ?? [], rows, merges };
