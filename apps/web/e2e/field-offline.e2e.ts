@@ -1,23 +1,11 @@
 import { rgbPng } from './support/png';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import type { InspectionSummary, InspectionView, PlanView } from '@cc/domain';
-import { PHONE, demoAccounts, launchBrowser, loginThroughForm, newContext, shot, type DemoAccount } from './support/browser';
+import { PHONE, loginThroughForm, shot, useBrowserSession } from './support/browser';
 import { apiGet, centreOf, type RegionFeature } from './support/map';
 
-let browser: Browser;
-let accounts: DemoAccount[];
-const contexts: BrowserContext[] = [];
-const account = (username: string) => accounts.find((a) => a.username === username)!;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
+const { account, context } = useBrowserSession();
 
 /** Polls patiently: the machine running the tests may be busy. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 });
@@ -72,8 +60,7 @@ const fieldCacheKeys = (page: Page) =>
 describe('现场检查 (issue 5): the field page opens on a phone with no network (offline cold start)', () => {
   it('reloads /field offline from the service worker, queues a scored sheet, syncs it once; logout drops the cached session', async () => {
     // ---- the office: API checks later ----
-    const officeCtx = await newContext(browser);
-    contexts.push(officeCtx);
+    const officeCtx = await context();
     const office = await officeCtx.newPage();
     await loginThroughForm(office, account('office').username, account('office').password);
     await office.getByTestId('main-menu').waitFor();
@@ -101,11 +88,10 @@ describe('现场检查 (issue 5): the field page opens on a phone with no networ
     }
 
     // ---- the inspector's phone, online: sign in, open 现场检查; the worker installs ----
-    const ctx = await newContext(browser, {
+    const ctx = await context({
       viewport: PHONE, isMobile: true, hasTouch: true,
       geolocation: { latitude: lat, longitude: lng, accuracy: 15 }, permissions: ['geolocation'],
     });
-    contexts.push(ctx);
     const page = await ctx.newPage();
     await loginThroughForm(page, account('inspector').username, account('inspector').password);
     await page.waitForURL((u) => !u.pathname.startsWith('/login'));

@@ -1,23 +1,11 @@
 import { rgbPng } from './support/png';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { InspectionSummary, InspectionView, PlanView } from '@cc/domain';
-import { demoAccounts, launchBrowser, loginThroughForm, newContext, shot, type DemoAccount } from './support/browser';
+import { loginThroughForm, shot, useBrowserSession } from './support/browser';
 import { apiGet, centreOf, type RegionFeature } from './support/map';
 
-let browser: Browser;
-let accounts: DemoAccount[];
-const contexts: BrowserContext[] = [];
-const account = (username: string) => accounts.find((a) => a.username === username)!;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
+const { account, context } = useBrowserSession();
 
 const PHONE_SIZE = { width: 390, height: 844 };
 /** A 1200×900 "photo" of a rubbish heap by a wall, big enough that the phone has to compress it. */
@@ -43,8 +31,7 @@ const pendingCount = (page: Page) => page.getByTestId('field-pending').getAttrib
 describe('现场检查 (issue 5): a weekly inspection scored on a phone without network', () => {
   it('scores 东关社区 offline, queues the sheet and photo, and they arrive once when the network returns', async () => {
     // ---- the office: API checks later ----
-    const officeCtx = await newContext(browser);
-    contexts.push(officeCtx);
+    const officeCtx = await context();
     const office = await officeCtx.newPage();
     await loginThroughForm(office, account('office').username, account('office').password);
     await office.getByTestId('main-menu').waitFor();
@@ -55,11 +42,10 @@ describe('现场检查 (issue 5): a weekly inspection scored on a phone without 
     expect(weekly, 'the demo county has the weekly plan').toBeTruthy();
 
     // ---- the inspector's phone, standing in 东关社区 ----
-    const ctx = await newContext(browser, {
+    const ctx = await context({
       viewport: PHONE_SIZE, isMobile: true, hasTouch: true,
       geolocation: { latitude: lat, longitude: lng, accuracy: 12 }, permissions: ['geolocation'],
     });
-    contexts.push(ctx);
     const page = await ctx.newPage();
     await loginThroughForm(page, account('inspector').username, account('inspector').password);
     await page.getByTestId('open-menu').click();

@@ -1,23 +1,11 @@
 import { rgbPng } from './support/png';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { CasePage } from '@cc/domain';
-import { demoAccounts, launchBrowser, loginThroughForm, newContext, shot, type DemoAccount } from './support/browser';
+import { loginThroughForm, shot, useBrowserSession } from './support/browser';
 import { apiGet, centreOf, type RegionFeature } from './support/map';
 
-let browser: Browser;
-let accounts: DemoAccount[];
-const contexts: BrowserContext[] = [];
-const account = (username: string) => accounts.find((a) => a.username === username)!;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
+const { account, context } = useBrowserSession();
 
 /** A 160×120 PNG: a brownish heap on grey, like a photo of garbage by a wall. */
 function photoPng(): Buffer {
@@ -38,8 +26,7 @@ const wideElements = (page: Page) =>
 describe('市民随手拍 (S10): a resident reports from a phone and follows the number', () => {
   it('reports a problem in 东关社区 without login, gets a number, follows it; the office sees it', async () => {
     // The office knows where 东关社区 is; the resident's phone "is" at its centre.
-    const officeCtx = await newContext(browser);
-    contexts.push(officeCtx);
+    const officeCtx = await context();
     const office = await officeCtx.newPage();
     await loginThroughForm(office, account('office').username, account('office').password);
     await office.getByTestId('main-menu').waitFor();
@@ -48,14 +35,13 @@ describe('市民随手拍 (S10): a resident reports from a phone and follows the
     expect(dongguan, '东关社区 in the demo county').toBeTruthy();
     const [lng, lat] = centreOf(dongguan!);
 
-    const ctx = await newContext(browser, {
+    const ctx = await context({
       viewport: PHONE_SIZE,
       isMobile: true,
       hasTouch: true,
       geolocation: { latitude: lat, longitude: lng, accuracy: 10 },
       permissions: ['geolocation'],
     });
-    contexts.push(ctx);
     const page = await ctx.newPage();
 
     // ---- the empty form: city name in the header, no app menu ----

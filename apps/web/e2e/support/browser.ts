@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import chromium from '@sparticuz/chromium';
 import { chromium as playwright, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -116,4 +116,36 @@ export async function menuLabels(page: Page): Promise<string[]> {
   await menu.waitFor();
   const items = menu.locator('li.ant-menu-item');
   return (await items.allInnerTexts()).map((s) => s.trim());
+}
+
+/**
+ * One browser per test file, the demo accounts, and contexts that are closed when the file ends.
+ * Call at the file's top level (it registers beforeAll/afterAll).
+ */
+export function useBrowserSession() {
+  let browser: Browser | null = null;
+  let accounts: DemoAccount[] = [];
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    accounts = await demoAccounts();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+  });
+  return {
+    account: (username: string): DemoAccount => {
+      const a = accounts.find((x) => x.username === username);
+      if (!a) throw new Error(`no demo account ${username}`);
+      return a;
+    },
+    /** A new context (see newContext), closed with the file. */
+    context: async (options: Parameters<typeof newContext>[1] = {}): Promise<BrowserContext> => {
+      if (!browser) throw new Error('useBrowserSession: the browser starts in beforeAll');
+      const ctx = await newContext(browser, options);
+      contexts.push(ctx);
+      return ctx;
+    },
+  };
 }
