@@ -34,7 +34,8 @@ function shopKey(statuses: FrontageStatus[] | undefined): ShopColorKey {
   return 'none';
 }
 
-const CASE_COLORS = { overdue: '#cf1322', onTime: '#1677ff' } as const;
+/** Magenta, not red: the frontage layer's red already means an expired contract. */
+const CASE_COLORS = { overdue: '#c41d7f', onTime: '#1677ff' } as const;
 
 /**
  * The open cases as small circles on one canvas (fast for tens of thousands), red when overdue;
