@@ -95,7 +95,7 @@ export async function runIntake(b: BenchCity): Promise<string> {
     ...header('Case intake', { engine: b.engine, scale: b.scale, genSeconds: b.genSeconds, counts: cityCounts(b) }, 'npm run bench:intake'),
     `Closed-loop clients in a worker thread, each sending its next request when the previous one answered; ${WARMUP} s warm-up, then ${SECONDS} s measured per row. Database pool: 20 connections, shared by the app and the bare route.`,
     '',
-    '- **app**: `POST /api/v1/cases` as one of 100 logged-in inspectors (session + CSRF check, TypeBox validation, routing by place and category, register and assign at once — the default for inspector reports — with the deadline in working time, event rows, audit row, outbox rows in one transaction; the day’s case number from `doc_sequence` in its own statement just before it, the gapless 交办单 number inside it as its last statement before commit).',
+    '- **app**: `POST /api/v1/cases` as one of 100 logged-in inspectors (session + CSRF check, TypeBox validation, routing by place and category, register and assign at once — the default for inspector reports — with the deadline in working time; the day’s case number from `doc_sequence` in its own statement, then one statement writing the case, its three event rows, the audit row, two outbox rows and the 交办单 row; after commit the 交办单 gets its gapless number in a batch shared with the other intakes committed meanwhile; the answer is the full case view, read in one query).',
     '- **floor**: a bare Fastify route, same process, database and pool, doing one `INSERT INTO case_record … RETURNING id` of the same body.',
     '',
     '| clients | request | req/s | p50 | p99 | max | failed |',

@@ -422,8 +422,11 @@ export interface CaseDocumentTable {
   event_id: number | null;
   kind: string;
   year: number;
-  seq: number;
-  number_text: string;
+  /** Null until the numbering step has run (just after the creating transaction commits). */
+  seq: number | null;
+  number_text: string | null;
+  /** The office's format with {year} filled in; {seq} is replaced when the number is given. */
+  number_format: string | null;
   unit_id: number | null;
   deadline_at: Date | null;
   created_at: Timestamp;

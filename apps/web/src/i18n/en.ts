@@ -1006,6 +1006,7 @@ const en: Resources = {
       none: 'No documents',
       assignment_slip: 'Assignment slip',
       urging_letter: 'Urging letter',
+      numbering: '(being numbered — refresh)',
     },
     timeline: {
       deadline: 'Deadline: {{at}}',

@@ -1001,6 +1001,7 @@ const zhCN = {
       none: '暂无文书',
       assignment_slip: '交办单',
       urging_letter: '督办函',
+      numbering: '（编号中，请刷新）',
     },
     timeline: {
       deadline: '整改期限：{{at}}',

@@ -66,7 +66,7 @@ function Documents({ c }: { c: CaseView }) {
         <div key={d.id} className="cc-docs__row" data-testid="case-document" data-kind={d.kind}>
           <div>
             <div>
-              <Typography.Text strong>{t(`cases.documents.${d.kind}`)}</Typography.Text> {d.number}
+              <Typography.Text strong>{t(`cases.documents.${d.kind}`)}</Typography.Text> {d.number ?? t('cases.documents.numbering')}
             </div>
             <div className="cc-muted">{formatDateTime(d.createdAt)}</div>
           </div>

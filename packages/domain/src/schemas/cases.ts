@@ -193,7 +193,8 @@ export type CaseEventView = Static<typeof CaseEventView>;
 export const CaseDocumentView = Type.Object({
   id: Id,
   kind: Type.Union([Type.Literal('assignment_slip'), Type.Literal('urging_letter')]),
-  number: Type.String(),
+  /** Null for the moment between the creating commit and the numbering step (normally milliseconds). */
+  number: Nullable(Type.String()),
   createdAt: Instant,
 });
 export type CaseDocumentView = Static<typeof CaseDocumentView>;

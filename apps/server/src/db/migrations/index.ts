@@ -10,6 +10,7 @@ import * as recheckPlans from './20261123T0008_recheck_plans.js';
 import * as caseLedgerIndexes from './20261123T0010_case_ledger_indexes.js';
 import * as caseMap from './20261123T0009_case_map.js';
 import * as caseSearch from './20261123T0011_case_search.js';
+import * as documentNumbering from './20261123T0012_document_numbering.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T0009_case_map': caseMap,
   '20261123T0010_case_ledger_indexes': caseLedgerIndexes,
   '20261123T0011_case_search': caseSearch,
+  '20261123T0012_document_numbering': documentNumbering,
 };

@@ -1,4 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import {
   CASE_SOURCES, CASE_STATE_CATEGORY, caseSearchQuery, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
   type CaseActorRole, type CaseEvent, type CaseListQuery, type CasePage, type CasePreview, type CaseSource, type CaseState, type CaseView,
@@ -6,13 +7,13 @@ import {
 } from '@cc/domain';
 import type { Actor } from '../../platform/actor.js';
 import { actionsFor, can, escapeLike, regionScopeSql, unitInScope, unitScopeSql } from '../../platform/access.js';
-import { recordAudit, type AuditContext } from '../../platform/audit.js';
+import { recordAudit, redact, type AuditContext } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DB, Executor } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { RoutingService } from '../responsibility/routing.service.js';
 import type { CaseCatalog } from './catalog.service.js';
-import { insertNumberedDocument, nextSeq } from './sequences.js';
+import { createDocumentNumberer, insertUnnumberedDocument, nextSeq, nextSeqGapsAllowed } from './sequences.js';
 import type { Selectable } from 'kysely';
 import type { CaseRecordTable } from '../../db/schema.js';
 
@@ -63,6 +64,7 @@ const NOTE_REQUIRED: Partial<Record<CaseEvent, Readonly<Record<'zh-CN' | 'en', s
 
 export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCatalog; routing: RoutingService }) {
   const { db, clock, catalog, routing } = deps;
+  const numberer = createDocumentNumberer(db);
 
   // ---------- scope and roles ----------
 
@@ -136,15 +138,23 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     return row;
   }
 
+  /** One case with its photos, events, documents and merge target: one query (each round trip costs). */
   async function view(actor: Actor, id: number, ex: Executor = db): Promise<CaseView> {
-    const r = await loadVisible(actor, id, ex);
+    const t = actor.tenantId;
+    const row = await baseQuery(ex, t).where('c.id', '=', id).where(scopeSql(actor))
+      .select((eb) => [
+        jsonArrayFrom(eb.selectFrom('case_photo as p').select(['p.id', 'p.stage', 'p.taken_at', 'p.lat', 'p.lng', 'p.event_id'])
+          .whereRef('p.tenant_id', '=', 'c.tenant_id').whereRef('p.case_id', '=', 'c.id').orderBy('p.id')).as('photos'),
+        jsonArrayFrom(eb.selectFrom('case_event as e').select(['e.id', 'e.event', 'e.from_state', 'e.to_state', 'e.actor_label', 'e.actor_role', 'e.note', 'e.data', 'e.at'])
+          .whereRef('e.tenant_id', '=', 'c.tenant_id').whereRef('e.case_id', '=', 'c.id').orderBy('e.id')).as('events'),
+        jsonArrayFrom(eb.selectFrom('case_document as d').select(['d.id', 'd.kind', 'd.number_text', 'd.created_at'])
+          .whereRef('d.tenant_id', '=', 'c.tenant_id').whereRef('d.case_id', '=', 'c.id').orderBy('d.id')).as('documents'),
+        jsonObjectFrom(eb.selectFrom('case_record as m').select(['m.id', 'm.number'])
+          .whereRef('m.tenant_id', '=', 'c.tenant_id').whereRef('m.id', '=', 'c.merged_into_id')).as('merged'),
+      ]).executeTakeFirst();
+    if (!row) throw notFound('case');
+    const { photos, events, documents, merged, ...r } = row;
     const now = clock.now();
-    const [photos, events, documents, merged] = await Promise.all([
-      ex.selectFrom('case_photo').selectAll().where('tenant_id', '=', actor.tenantId).where('case_id', '=', id).orderBy('id').execute(),
-      ex.selectFrom('case_event').selectAll().where('tenant_id', '=', actor.tenantId).where('case_id', '=', id).orderBy('id').execute(),
-      ex.selectFrom('case_document').select(['id', 'kind', 'number_text', 'created_at']).where('tenant_id', '=', actor.tenantId).where('case_id', '=', id).orderBy('id').execute(),
-      r.merged_into_id ? ex.selectFrom('case_record').select(['id', 'number']).where('tenant_id', '=', actor.tenantId).where('id', '=', r.merged_into_id).executeTakeFirst() : undefined,
-    ]);
     const office = can(actor, 'case.manage');
     return {
       ...coreView(actor, r, now),
@@ -227,58 +237,106 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
   }
 
   /**
-   * Everything that only reads is done before the transaction (category, routing, settings,
-   * calendar, region). The day's case number is taken in its own short statement before the
-   * transaction (a failed intake leaves a gap); the year's 交办单 number is taken last, just
-   * before commit, and stays gapless. With a caller's transaction both are taken inside it.
+   * A new case: everything that only reads comes first (the routing answer in one query; the
+   * category, settings, calendar and region path in another), then the day's case number in its
+   * own short statement (a failed intake leaves a gap), then ONE statement writes the case in the
+   * state it ends in, its events (report, and register + assign when the source is auto-assigned —
+   * each checked against the transition table), the audit row, the outbox rows and the 交办单 row,
+   * whose gapless number is given just after commit (`settleDocuments`). With photos, or inside a
+   * caller's transaction, the same statement runs in that transaction.
    */
   async function intake(tenantId: number, input: IntakeInput, ctx: AuditContext, tx?: Executor): Promise<number> {
     const ex = tx ?? db;
-    const category = await catalog.categoryByCode(ex, tenantId, input.categoryCode, { activeOnly: true });
     assertFuture(input.deadlineAt);
     const answer = await routing.resolve(tenantId, input.lat, input.lng, undefined, input.categoryCode, tx);
+    const regionId = answer.grid?.id ?? answer.community?.id ?? answer.street?.id ?? null;
+    const k = await catalog.intakeContext(ex, tenantId, input.categoryCode, regionId);
     assertPlace(answer);
-    const settings = await catalog.settings(tenantId, ex);
-    const autoAssign = input.autoAssign ?? settings.autoAssignSources.includes(input.source);
-    const regionId = answer.grid?.id ?? answer.community?.id ?? answer.street?.id;
-    const region = await ex.selectFrom('region').select('path').where('tenant_id', '=', tenantId).where('id', '=', regionId!).executeTakeFirstOrThrow();
-    const cal = autoAssign ? await catalog.calendar(tenantId, ex) : undefined;
+    const autoAssign = input.autoAssign ?? k.settings.autoAssignSources.includes(input.source);
     if (input.unitId !== undefined) await assertUnit(ex, tenantId, input.unitId);
     const day = localDate(clock.now()).replaceAll('-', '');
-    const early = tx ? null : await nextSeq(db, tenantId, 'case', day);
-    const run = async (t: Executor) => {
-      const seq = early ?? await nextSeq(t, tenantId, 'case', day);
-      const now = clock.now();
-      const row = await t.insertInto('case_record').values({
-        tenant_id: tenantId, number: `${day}${String(seq).padStart(4, '0')}`, source: input.source, category_id: category.id,
-        description: input.description.trim(), address: input.address?.trim() || null, lat: input.lat, lng: input.lng,
-        grid_id: answer.grid?.id ?? null, community_id: answer.community?.id ?? null, street_id: answer.street?.id ?? null, region_path: region.path,
-        state: 'reported', responsible_unit_id: input.unitId ?? answer.routing.unit?.id ?? null,
-        routed_by: input.unitId !== undefined ? 'office' : answer.routing.answeredBy, routing: JSON.stringify(answer),
-        deadline_amount: Number(category.deadline_amount), deadline_class: category.deadline_class,
-        inspection_ref: input.inspectionRef ?? null, reported_by: input.reporter.userId, reporter_name: input.reporter.name ?? null,
-        reporter_phone: input.reporter.phone ?? null, reporter_ip_hash: input.reporter.ipHash ?? null, created_at: now, updated_at: now,
-      }).returningAll().executeTakeFirstOrThrow();
-      const ev = await addEvent(t, row, 'report', null, 'reported', { userId: input.reporter.userId, label: input.reporter.label, role: 'reporter' }, null, {
-        source: input.source, routedBy: row.routed_by, unitId: row.responsible_unit_id,
-      });
-      await attachPhotos(t, tenantId, row.id, ev, 'before', input.photos, input.reporter.userId);
-      await recordAudit(t, ctx, { action: 'case.reported', entityType: 'case', entityId: row.id, after: { number: row.number, source: row.source, category: category.code, lat: row.lat, lng: row.lng } });
-      if (!autoAssign) {
-        await addOutbox(t, row, 'case.reported', {});
-        return row.id;
-      }
-      const system: CaseActor = { userId: input.reporter.userId, label: input.reporter.label, role: 'system' };
-      let cur = await apply(t, row, 'register', system, { note: null, deadlineAt: undefined });
-      if (cur.responsible_unit_id !== null) {
-        // The unit was checked above; the 交办单 number is the last thing taken before commit.
-        cur = await apply(t, cur, 'assign', system, { note: null, deadlineAt: input.deadlineAt, unitId: cur.responsible_unit_id, calendar: cal, settings });
-      } else {
-        await addOutbox(t, cur, 'case.unrouted', {});
-      }
-      return cur.id;
+    const now = clock.now();
+    const unitId = input.unitId ?? answer.routing.unit?.id ?? null;
+    const routedBy = input.unitId !== undefined ? 'office' : answer.routing.answeredBy;
+    const reporter: CaseActor = { userId: input.reporter.userId, label: input.reporter.label, role: 'reporter' };
+    const system: CaseActor = { userId: input.reporter.userId, label: input.reporter.label, role: 'system' };
+
+    // The path through the transition table: report, then register (+ assign when a unit answers).
+    const events: { event: string; from: string | null; to: CaseState; actor: CaseActor; data: Record<string, unknown> | null }[] = [
+      { event: 'report', from: null, to: 'reported', actor: reporter, data: { source: input.source, routedBy, unitId } },
+    ];
+    const step = (event: CaseEvent, data: Record<string, unknown> | null) => {
+      const from = events[events.length - 1]!.to;
+      const d = decide(CASE_TRANSITIONS, from, event, ['office', 'inspector']);
+      if (!d.ok) throw new AppError(409, d.reason, {}, { state: from, event });
+      events.push({ event, from, to: d.to, actor: system, data });
     };
-    return tx ? run(tx) : db.transaction().execute(run);
+    let deadline: Date | null = null;
+    if (autoAssign) {
+      step('register', null);
+      if (unitId !== null) {
+        deadline = input.deadlineAt ? new Date(input.deadlineAt) : computeDeadline(now, k.category.deadlineAmount, k.category.deadlineClass, k.calendar);
+        step('assign', { unitId, deadlineAt: deadline.toISOString() });
+      }
+    }
+    const state = events[events.length - 1]!.to;
+    const assigned = state === 'assigned';
+    // The outbox rows the same transitions wrote one by one: the case as it stood after each.
+    const base = { unitId, deadlineAt: null as string | null };
+    const outbox: { topic: string; event: string; payload: Record<string, unknown> }[] = !autoAssign
+      ? [{ topic: 'case.reported', event: 'report', payload: { ...base, state: 'reported' } }]
+      : [
+          { topic: 'case.register', event: 'register', payload: { ...base, state: 'registered', event: 'register', from: 'reported', actor: system.label } },
+          assigned
+            ? { topic: 'case.assign', event: 'assign', payload: { ...base, state: 'assigned', deadlineAt: deadline!.toISOString(), event: 'assign', from: 'registered', actor: system.label, unitId } }
+            : { topic: 'case.unrouted', event: 'register', payload: { ...base, state: 'registered' } },
+        ];
+    const slip = assigned ? k.settings.slipNumberFormat.replaceAll('{year}', day.slice(0, 4)) : null;
+    const audit = redact({ source: input.source, category: k.category.code, lat: input.lat, lng: input.lng });
+
+    const seq = tx ? await nextSeq(tx, tenantId, 'case', day) : await nextSeqGapsAllowed(db, tenantId, 'case', day);
+    const number = `${day}${String(seq).padStart(4, '0')}`;
+    const write = async (t: Executor) => {
+      const { rows: [r] } = await sql<{ id: number; report_event_id: number }>`
+        with c as (
+          insert into case_record (tenant_id, number, source, category_id, description, address, lat, lng, grid_id, community_id, street_id, region_path,
+                                   state, version, responsible_unit_id, routed_by, routing, deadline_amount, deadline_class, inspection_ref,
+                                   reported_by, reporter_name, reporter_phone, reporter_ip_hash, assigned_at, deadline_at, timer_started_at, created_at, updated_at)
+          values (${tenantId}, ${number}, ${input.source}, ${k.category.id}, ${input.description.trim()}, ${input.address?.trim() || null}, ${input.lat}, ${input.lng},
+                  ${answer.grid?.id ?? null}, ${answer.community?.id ?? null}, ${answer.street?.id ?? null}, ${k.regionPath},
+                  ${state}, ${events.length}, ${unitId}, ${routedBy}, ${JSON.stringify(answer)}::jsonb, ${k.category.deadlineAmount}, ${k.category.deadlineClass}, ${input.inspectionRef ?? null},
+                  ${input.reporter.userId}, ${input.reporter.name ?? null}, ${input.reporter.phone ?? null}, ${input.reporter.ipHash ?? null},
+                  ${assigned ? now : null}::timestamptz, ${deadline}::timestamptz, ${assigned ? now : null}::timestamptz, ${now}, ${now})
+          returning id),
+        e as (
+          insert into case_event (tenant_id, case_id, event, from_state, to_state, actor_user_id, actor_role, actor_label, data, at)
+          select ${tenantId}, c.id, v.event, v.from_state, v.to_state, v.actor_user_id, v.actor_role, v.actor_label, v.data, ${now}::timestamptz
+            from c, jsonb_to_recordset(${JSON.stringify(events.map((x, i) => ({
+              ord: i, event: x.event, from_state: x.from, to_state: x.to, actor_user_id: x.actor.userId, actor_role: x.actor.role, actor_label: x.actor.label, data: x.data,
+            })))}::jsonb) as v(ord int, event text, from_state text, to_state text, actor_user_id bigint, actor_role text, actor_label text, data jsonb)
+           order by v.ord
+          returning id, event),
+        d as (
+          insert into case_document (tenant_id, case_id, event_id, kind, year, number_format, unit_id, deadline_at, created_at)
+          select ${tenantId}, c.id, e.id, 'assignment_slip', ${Number(day.slice(0, 4))}, ${slip}, ${unitId}, ${deadline}::timestamptz, ${now}::timestamptz
+            from c, e where e.event = 'assign' and ${slip}::text is not null),
+        o as (
+          insert into outbox (tenant_id, topic, case_id, created_at, payload)
+          select ${tenantId}, v.topic, c.id, ${now}::timestamptz,
+                 v.payload || jsonb_build_object('caseId', c.id, 'number', ${number}::text, 'eventId', (select e.id from e where e.event = v.event))
+            from c, jsonb_to_recordset(${JSON.stringify(outbox.map((x, i) => ({ ord: i, ...x })))}::jsonb) as v(ord int, topic text, event text, payload jsonb)
+           order by v.ord),
+        a as (
+          insert into audit_log (tenant_id, actor_user_id, actor_label, action, entity_type, entity_id, after, ip, request_id)
+          select ${ctx.tenantId}, ${ctx.actorUserId}, ${ctx.actorLabel}, 'case.reported', 'case', c.id::text,
+                 ${JSON.stringify(audit)}::jsonb || jsonb_build_object('number', ${number}::text), ${ctx.ip}, ${ctx.requestId}
+            from c)
+        select c.id, (select e.id from e where e.event = 'report') as report_event_id from c`.execute(t);
+      if (input.photos.length) await attachPhotos(t, tenantId, r!.id, r!.report_event_id, 'before', input.photos, input.reporter.userId);
+      return r!.id;
+    };
+    if (tx) return write(tx);
+    return input.photos.length ? db.transaction().execute(write) : write(db);
   }
 
   // ---------- transitions ----------
@@ -298,10 +356,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     }).execute();
   }
 
-  /** The numbered document: its gapless number is taken and the row inserted in one statement. */
+  /** The 交办单/督办函 row of an event; its gapless number is given after commit (settleDocuments). */
   async function addDocument(tx: Executor, c: CaseRow, kind: 'assignment_slip' | 'urging_letter', eventId: number, known?: CaseSettings) {
     const s = known ?? await catalog.settings(c.tenant_id, tx);
-    return insertNumberedDocument(tx, {
+    await insertUnnumberedDocument(tx, {
       tenantId: c.tenant_id, caseId: c.id, eventId, kind, year: Number(localDate(clock.now()).slice(0, 4)),
       format: kind === 'assignment_slip' ? s.slipNumberFormat : s.urgingNumberFormat, unitId: c.responsible_unit_id, deadlineAt: c.deadline_at, createdAt: clock.now(),
     });
@@ -424,16 +482,18 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
       const stage: CasePhotoStage = event === 'relapse' ? 'recheck' : ['submit', 'verify_pass', 'verify_fail'].includes(event) ? 'after' : 'before';
       await attachPhotos(tx, c.tenant_id, c.id, eventId, stage, input.photos, who.userId);
     }
-    const extra: Record<string, unknown> = { event, from: c.state, actor: who.label, ...data };
-    if (event === 'assign' || event === 'relapse') extra.document = await addDocument(tx, updated, 'assignment_slip', eventId, input.settings);
-    if (event === 'escalate') extra.document = await addDocument(tx, updated, 'urging_letter', eventId, input.settings);
+    // The outbox message names its event: the dispatcher reads the event's numbered document by it.
+    const extra: Record<string, unknown> = { event, from: c.state, actor: who.label, eventId, ...data };
+    if (event === 'assign' || event === 'relapse') await addDocument(tx, updated, 'assignment_slip', eventId, input.settings);
+    if (event === 'escalate') await addDocument(tx, updated, 'urging_letter', eventId, input.settings);
     if (event === 'approve_return') extra.unitId = c.responsible_unit_id;
     await addOutbox(tx, updated, `case.${event}`, extra);
     return updated;
   }
 
   async function transition(actor: Actor, id: number, b: TransitionBody, ctx: AuditContext): Promise<CaseView> {
-    return db.transaction().execute(async (tx) => {
+    const documented = ['assign', 'relapse', 'escalate'].includes(b.event);
+    await db.transaction().execute(async (tx) => {
       const r = await loadVisible(actor, id, tx);
       if (r.version !== b.version) throw new AppError(409, 'CASE_VERSION_CONFLICT', { state: r.state }, { state: r.state, version: r.version });
       const roles = rolesOn(actor, r.unit_path);
@@ -454,8 +514,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
         note, deadlineAt: b.deadlineAt, unitId: b.unitId, intoCaseId: b.intoCaseId, photos: b.photos, expectedVersion: b.version,
       });
       await recordAudit(tx, ctx, { action: `case.${b.event}`, entityType: 'case', entityId: id, before: { state: r.state, version: r.version }, after: { state: row.to } });
-      return view(actor, id, tx);
     });
+    // The document the event wrote gets its number before the answer shows it.
+    if (documented) await numberer.settle();
+    return view(actor, id);
   }
 
   // ---------- list ----------
@@ -556,6 +618,8 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     transition,
     attachPhotos,
     duplicatesNear,
+    /** Resolves once every 交办单/督办函 committed before the call has its number. */
+    settleDocuments: () => numberer.settle(),
     isOverdue,
 
     /** Staff intake from the web or the mobile page. */
@@ -573,6 +637,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
         // The office registers what it records itself (立案 is its own decision); others follow the city's settings.
         ...(office && { autoAssign: true }),
       }, ctx);
+      await numberer.settle();
       return view(actor, id);
     },
 

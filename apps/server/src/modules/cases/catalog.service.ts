@@ -8,7 +8,7 @@ import { recordAudit, type AuditContext } from '../../platform/audit.js';
 import type { DB, Executor } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { CaseCategoryTable } from '../../db/schema.js';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 
 export type CategoryRow = Selectable<CaseCategoryTable>;
 type CategoryWithRule = CategoryRow & { steps: string[] | null };
@@ -23,6 +23,22 @@ export function categoryView(r: CategoryWithRule): CategoryView {
   };
 }
 
+interface CategoryJson { id: number; code: string; active: boolean; deadline_amount: number | string; deadline_class: string }
+interface YearJson { year: number; holidays: unknown; workdays: unknown }
+
+/** The city's own calendar years over the shipped ones. */
+function mergeYears(rows: readonly YearJson[]): HolidayCalendarYear[] {
+  const own = new Map(rows.map((r) => [r.year, {
+    year: r.year,
+    holidays: (r.holidays as { date: string; name: string }[]).map((h) => [h.date, h.name] as const),
+    workdays: (r.workdays as { date: string; name: string }[]).map((h) => [h.date, h.name] as const),
+  }]));
+  return [...SHIPPED_CALENDARS.filter((y) => !own.has(y.year)), ...own.values()];
+}
+
+const calendarOf = (years: HolidayCalendarYear[], s: CaseSettings): WorkCalendar =>
+  makeCalendar(years, s.officeHours.map((h) => [toMinutes(h.start), toMinutes(h.end)] as const));
+
 /**
  * What a city's case work is configured with: its categories (大类/小类), its holiday calendars and
  * office hours, and its case settings (tenant.settings.cases).
@@ -35,22 +51,42 @@ export function createCaseCatalog({ db }: { db: DB }) {
 
   async function yearRows(ex: Executor, tenantId: number): Promise<HolidayCalendarYear[]> {
     const rows = await ex.selectFrom('holiday_calendar').select(['year', 'holidays', 'workdays']).where('tenant_id', '=', tenantId).execute();
-    const own = new Map(rows.map((r) => [r.year, {
-      year: r.year,
-      holidays: (r.holidays as { date: string; name: string }[]).map((h) => [h.date, h.name] as const),
-      workdays: (r.workdays as { date: string; name: string }[]).map((h) => [h.date, h.name] as const),
-    }]));
-    return [...SHIPPED_CALENDARS.filter((y) => !own.has(y.year)), ...own.values()];
+    return mergeYears(rows as YearJson[]);
   }
 
   async function calendar(ex: Executor, tenantId: number): Promise<WorkCalendar> {
     const [years, s] = await Promise.all([yearRows(ex, tenantId), settings(ex, tenantId)]);
-    return makeCalendar(years, s.officeHours.map((h) => [toMinutes(h.start), toMinutes(h.end)] as const));
+    return calendarOf(years, s);
+  }
+
+  /**
+   * What an intake reads besides the routing answer, in one round trip: the category (checked
+   * like categoryByCode with activeOnly), the case settings, the working calendar and the path
+   * of the region the case lies in (null outside the city).
+   */
+  async function intakeContext(ex: Executor, tenantId: number, code: string, regionId: number | null) {
+    const { rows: [row] } = await sql<{ category: CategoryJson | null; settings: unknown; years: YearJson[]; region_path: string | null }>`
+      select (select json_build_object('id', id, 'code', code, 'active', active, 'deadline_amount', deadline_amount, 'deadline_class', deadline_class)
+                from case_category where tenant_id = ${tenantId} and code = ${code}) as category,
+             (select settings from tenant where id = ${tenantId}) as settings,
+             (select coalesce(json_agg(json_build_object('year', year, 'holidays', holidays, 'workdays', workdays)), '[]'::json)
+                from holiday_calendar where tenant_id = ${tenantId}) as years,
+             (select path from region where tenant_id = ${tenantId} and id = ${regionId}) as region_path`.execute(ex);
+    const c = row!.category;
+    if (!c || !c.active) throw new AppError(422, 'CASE_UNKNOWN_CATEGORY', { code }, [{ field: 'categoryCode', problem: 'CASE_UNKNOWN_CATEGORY', params: { code } }]);
+    const s = { ...DEFAULT_CASE_SETTINGS, ...((row!.settings as { cases?: Partial<CaseSettings> } | null)?.cases ?? {}) };
+    return {
+      category: { id: Number(c.id), code: c.code, deadlineAmount: Number(c.deadline_amount), deadlineClass: c.deadline_class as DeadlineClass },
+      settings: s,
+      calendar: calendarOf(mergeYears(row!.years), s),
+      regionPath: row!.region_path,
+    };
   }
 
   return {
     settings: (tenantId: number, ex: Executor = db) => settings(ex, tenantId),
     calendar: (tenantId: number, ex: Executor = db) => calendar(ex, tenantId),
+    intakeContext,
 
     async updateSettings(actor: Actor, next: CaseSettings, ctx: AuditContext): Promise<CaseSettings> {
       const hours = next.officeHours.map((h) => [toMinutes(h.start), toMinutes(h.end)] as const);

@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bboxCentre, type AreaGeometry, type Position } from '@cc/domain';
 import { createTestApp, login, type Session, type TestApp } from '../../../test/harness.js';
 import { loadDemoCity } from '../demo/load-demo-city.js';
+import { systemAuditContext } from '../../platform/audit.js';
+import { createRoutingIndex } from '../responsibility/routing-index.js';
+import { createRoutingService } from '../responsibility/routing.service.js';
+import { createCaseCatalog } from './catalog.service.js';
+import { createCasesService } from './cases.service.js';
+import { numberDocuments } from './sequences.js';
 
 let t: TestApp;
 let office: Session;
@@ -62,5 +68,62 @@ describe('concurrent intake', () => {
     expect(ok.statusCode, ok.body).toBe(201);
     const after = await t.db.selectFrom('case_document').select('seq').where('case_id', '=', ok.json().id).executeTakeFirstOrThrow();
     expect(after.seq).toBe(Number(before.m) + 1);
+  });
+});
+
+describe('numbering 交办单 after commit', () => {
+  /** The case service without its routes: its intake commits a 交办单 that nobody has numbered yet (as after a crash). */
+  function bareService() {
+    const catalog = createCaseCatalog({ db: t.db });
+    const routing = createRoutingService({ db: t.db, clock: t.clock, index: createRoutingIndex(t.db) });
+    return createCasesService({ db: t.db, clock: t.clock, catalog, routing });
+  }
+  const tenantId = async () => (await t.db.selectFrom('tenant').select('id').executeTakeFirstOrThrow()).id;
+  const maxSeq = async () => Number((await t.db.selectFrom('case_document').select((eb) => eb.fn.max('seq').as('m')).where('kind', '=', 'assignment_slip').executeTakeFirstOrThrow()).m);
+
+  it('shows a committed 交办单 as being numbered, then the dispatcher numbers it and its message quotes the number', async () => {
+    const cases = bareService();
+    const before = await maxSeq();
+    const id = await cases.intake(await tenantId(), {
+      source: 'inspector', categoryCode: '0107', description: '编号前', lat: dongguan[1], lng: dongguan[0], photos: [], reporter: { userId: null, label: '测试' },
+    }, systemAuditContext(await tenantId(), 'test'));
+    const pending = (await office.request({ method: 'GET', url: `/api/v1/cases/${id}` })).json();
+    expect(pending.state).toBe('assigned');
+    expect(pending.documents).toEqual([expect.objectContaining({ kind: 'assignment_slip', number: null })]);
+
+    await t.app.backgroundJobs.find((j) => j.name === 'outbox dispatcher')!.run();
+    const doc = await t.db.selectFrom('case_document').select(['seq', 'number_text']).where('case_id', '=', id).executeTakeFirstOrThrow();
+    expect(doc.seq).toBe(before + 1);
+    expect((await office.request({ method: 'GET', url: `/api/v1/cases/${id}` })).json().documents[0].number).toBe(doc.number_text);
+    const msg = await t.db.selectFrom('outbox').select(['payload', 'dispatched_at']).where('case_id', '=', id).where('topic', '=', 'case.assign').executeTakeFirstOrThrow();
+    expect(msg.dispatched_at).not.toBeNull();
+    expect((msg.payload as { notice: { zh: string } }).notice.zh).toContain(`交办单：${doc.number_text}`);
+  });
+
+  it('numbers the Word download of a document committed without a number', async () => {
+    const cases = bareService();
+    const id = await cases.intake(await tenantId(), {
+      source: 'inspector', categoryCode: '0107', description: '下载前编号', lat: dongguan[1], lng: dongguan[0], photos: [], reporter: { userId: null, label: '测试' },
+    }, systemAuditContext(await tenantId(), 'test'));
+    const docId = (await t.db.selectFrom('case_document').select(['id', 'seq']).where('case_id', '=', id).executeTakeFirstOrThrow()).id;
+    const res = await office.request({ method: 'GET', url: `/api/v1/cases/${id}/documents/${docId}/docx` });
+    expect(res.statusCode).toBe(200);
+    expect((await t.db.selectFrom('case_document').select('seq').where('id', '=', docId).executeTakeFirstOrThrow()).seq).not.toBeNull();
+  });
+
+  it('gives racing numbering runs of many waiting documents one gapless series, each number once', async () => {
+    const cases = bareService();
+    const before = await maxSeq();
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => tenantId().then((tid) => cases.intake(tid, {
+      source: 'inspector', categoryCode: '0107', description: `批量编号 ${i}`, lat: dongguan[1] + i * 1e-5, lng: dongguan[0], photos: [], reporter: { userId: null, label: '测试' },
+    }, systemAuditContext(tid, 'test')))));
+    const counts = await Promise.all([numberDocuments(t.db), numberDocuments(t.db), cases.settleDocuments(), numberDocuments(t.db)]);
+    expect(counts.filter((n): n is number => typeof n === 'number').reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30);
+    const docs = await t.db.selectFrom('case_document').select(['seq', 'number_text']).where('case_id', 'in', ids).orderBy('seq').execute();
+    expect(docs.map((d) => d.seq)).toEqual(Array.from({ length: 30 }, (_, i) => before + 1 + i));
+    expect(docs.every((d) => d.number_text!.includes(`〔2026〕${d.seq}号`))).toBe(true);
+    const seqRow = await t.db.selectFrom('doc_sequence').select('last').where('kind', '=', 'assignment_slip').where('period', '=', '2026').executeTakeFirstOrThrow();
+    expect(Number(seqRow.last)).toBe(before + 30);
+    expect(await numberDocuments(t.db)).toBe(0);
   });
 });

@@ -102,7 +102,7 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
 
     /** Record a re-check: passed, or the problem is back — then the case reopens as a relapse (反弹). */
     async recordRecheck(actor: Actor, id: number, b: RecheckResultBody, ctx: AuditContext): Promise<RecheckView> {
-      return db.transaction().execute(async (tx) => {
+      const view = await db.transaction().execute(async (tx) => {
         const r = await recheckQuery(actor).where('r.id', '=', id).executeTakeFirst();
         if (!r) throw notFound('recheck');
         const now = clock.now();
@@ -122,6 +122,9 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
         const after = await recheckQuery(actor).where('r.id', '=', id).executeTakeFirstOrThrow();
         return recheckView(actor, { ...after, state: b.result, checked_by_name: actor.displayName, checked_at: now, note: b.note?.trim() || null });
       });
+      // A relapse reassigns the case with a new 交办单: numbered before the answer.
+      if (b.result === 'relapsed') await cases.settleDocuments();
+      return view;
     },
 
     /** Per-unit counts and rates over the cases created in the period (GB/T 30428.4 style). */

@@ -88,6 +88,8 @@ export async function runCaseScheduler(deps: { db: DB; clock: Clock; cases: Case
       }
     }
   }
+  // The 督办函 written above get their numbers now rather than at the dispatcher's next run.
+  if (result.escalated) await cases.settleDocuments();
   return result;
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/database.js';
+import type { DB, Executor } from '../../platform/database.js';
 
 /**
  * The next number of a sequence (case numbers per day, document numbers per year). The row is
@@ -16,12 +16,32 @@ export async function nextSeq(tx: Executor, tenantId: number, kind: string, peri
   return Number(rows[0]!.last);
 }
 
+/**
+ * The next number of a sequence where gaps are allowed (case numbers), taken outside any
+ * transaction. Its commit does not wait for the disk (synchronous_commit off for this statement
+ * only), so the row lock is held for microseconds instead of a WAL flush and concurrent intakes do
+ * not queue on it. Safe: the write that uses the number commits synchronously later, and its flush
+ * covers this earlier WAL record; a crash before that loses only a number nobody used, and a
+ * number lost that way is taken again by the next intake, which the unique key on the numbered
+ * row allows because nothing holds it.
+ */
+export async function nextSeqGapsAllowed(db: DB, tenantId: number, kind: string, period: string): Promise<number> {
+  const { rows } = await sql<{ last: number }>`
+    with s as (
+      insert into doc_sequence (tenant_id, kind, period, last) values (${tenantId}, ${kind}, ${period}, 1)
+      on conflict (tenant_id, kind, period) do update set last = doc_sequence.last + 1
+      returning last),
+    c as (select set_config('synchronous_commit', 'off', true) as off)
+    select s.last from s, c`.execute(db);
+  return Number(rows[0]!.last);
+}
+
 /** A document number in the office's format: {year} and {seq} replaced (e.g. 创城交〔2026〕12号). */
 export function formatDocNumber(format: string, year: number, seq: number): string {
   return format.replaceAll('{year}', String(year)).replaceAll('{seq}', String(seq));
 }
 
-export interface NumberedDocument {
+export interface NewDocument {
   tenantId: number;
   caseId: number;
   eventId: number;
@@ -34,21 +54,61 @@ export interface NumberedDocument {
 }
 
 /**
- * Takes the year's next gapless document number and inserts the numbered `case_document` row in
- * one statement. Call it as late as possible in the transaction: the year's sequence row stays
- * locked until commit, and every other writer of that kind waits for it.
+ * Writes a 交办单/督办函 row without its number, in the creating transaction (so a rolled-back
+ * transaction uses no number). `numberDocuments` gives it the year's next gapless number once the
+ * transaction has committed; nothing in the creating transaction waits for the year's sequence.
  */
-export async function insertNumberedDocument(tx: Executor, d: NumberedDocument): Promise<string> {
-  // {year} is replaced here, {seq} in SQL: the same text as formatDocNumber.
-  const format = d.format.replaceAll('{year}', String(d.year));
-  const { rows } = await sql<{ number_text: string }>`
-    with s as (
-      insert into doc_sequence (tenant_id, kind, period, last) values (${d.tenantId}, ${d.kind}, ${String(d.year)}, 1)
-      on conflict (tenant_id, kind, period) do update set last = doc_sequence.last + 1
-      returning last)
-    insert into case_document (tenant_id, case_id, event_id, kind, year, seq, number_text, unit_id, deadline_at, created_at)
-    select ${d.tenantId}, ${d.caseId}, ${d.eventId}, ${d.kind}, ${d.year}, s.last, replace(${format}, '{seq}', s.last::text), ${d.unitId}, ${d.deadlineAt}, ${d.createdAt}
-      from s
-    returning number_text`.execute(tx);
-  return rows[0]!.number_text;
+export async function insertUnnumberedDocument(tx: Executor, d: NewDocument): Promise<void> {
+  await tx.insertInto('case_document').values({
+    tenant_id: d.tenantId, case_id: d.caseId, event_id: d.eventId, kind: d.kind, year: d.year, seq: null, number_text: null,
+    // {year} is filled in now, {seq} by the numbering step: the same text as formatDocNumber.
+    number_format: d.format.replaceAll('{year}', String(d.year)), unit_id: d.unitId, deadline_at: d.deadlineAt, created_at: d.createdAt,
+  }).execute();
 }
+
+const NUMBERING_BATCH = 5_000;
+
+/**
+ * Numbers the committed documents that have no number yet, per city, kind and year in id order,
+ * continuing each year's gapless series in `doc_sequence`: one round trip per batch, the SQL
+ * function `cc_number_documents` (migration 0012), which takes a transaction-level advisory lock
+ * before it reads the rows — every instance numbers under that lock, so batches never overlap.
+ * Returns how many were numbered.
+ */
+export async function numberDocuments(db: DB): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await sql<{ n: number }>`select cc_number_documents(${NUMBERING_BATCH}) as n`.execute(db);
+    const n = Number(rows[0]!.n);
+    total += n;
+    if (n < NUMBERING_BATCH) return total;
+  }
+}
+
+/**
+ * The numbering step of one app instance: `settle()` resolves once every document committed
+ * before the call has its number. Calls that arrive while a batch runs share the next batch, so
+ * a hundred intakes committing at once cost two numbering transactions, not a hundred.
+ */
+export function createDocumentNumberer(db: DB) {
+  let running: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const runOnce = () => numberDocuments(db).then(() => undefined);
+  return {
+    settle(): Promise<void> {
+      if (!running) {
+        running = runOnce().finally(() => { running = null; });
+        return running;
+      }
+      // A batch is under way and may have read its rows before our commit: wait for the next one.
+      next ??= running.catch(() => undefined).then(() => {
+        next = null;
+        running = runOnce().finally(() => { running = null; });
+        return running;
+      });
+      return next;
+    },
+  };
+}
+
+export type DocumentNumberer = ReturnType<typeof createDocumentNumberer>;

@@ -69,4 +69,5 @@ export async function loadDemoCases(db: DB, tenantId: number, now = new Date()):
       });
     }
   }
+  await cases.settleDocuments();
 }

@@ -4,6 +4,7 @@ import type { Permission } from '@cc/domain';
 import type { NotificationDeliveryTable, OutboxTable } from '../../db/schema.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import type { DB, Executor } from '../../platform/database.js';
+import { numberDocuments } from '../cases/sequences.js';
 import { audienceOf, renderMessage, TOPICS, type RenderedMessage } from './messages.js';
 import { inboxChannel, type OutgoingMessage } from './notifier.js';
 import { webhookChannel, type WebhookKind } from './webhook.js';
@@ -81,9 +82,10 @@ async function reporterOf(tx: Executor, tenantId: number, c: ReporterRow): Promi
 /**
  * Fan one outbox row out, inside the dispatching transaction: inbox rows for the recipients and
  * a pending delivery per matching webhook endpoint (per phone for SMS), then mark it dispatched.
- * Inserts skip what exists (unique keys), so running a row twice adds nothing.
+ * Inserts skip what exists (unique keys), so running a row twice adds nothing. 'later': the
+ * event's document has no number yet — the row is left for the next run, after numbering.
  */
-async function dispatchOne(tx: Executor, row: OutboxRow, now: Date): Promise<void> {
+async function dispatchOne(tx: Executor, row: OutboxRow, now: Date): Promise<void | 'later'> {
   const markDispatched = async (notice?: RenderedMessage) => {
     await tx.updateTable('outbox')
       .set({ dispatched_at: now, ...(notice && { payload: JSON.stringify({ ...(row.payload as object), notice }) }) })
@@ -106,12 +108,20 @@ async function dispatchOne(tx: Executor, row: OutboxRow, now: Date): Promise<voi
   const ev = event === null ? undefined
     : await tx.selectFrom('case_event').select('note').where('tenant_id', '=', t).where('case_id', '=', c.id).where('event', '=', event)
       .where('at', '<=', new Date(row.created_at)).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  // The event's 交办单/督办函 number (older rows carry it in the payload; newer ones name the event).
+  const eventId = num(payload.eventId);
+  let document = typeof payload.document === 'string' ? payload.document : null;
+  if (document === null && eventId !== null) {
+    const doc = await tx.selectFrom('case_document').select('number_text').where('tenant_id', '=', t).where('case_id', '=', c.id).where('event_id', '=', eventId).executeTakeFirst();
+    if (doc && doc.number_text === null) return 'later';
+    document = doc?.number_text ?? null;
+  }
   const intoId = num(payload.intoCaseId);
   const into = intoId === null ? undefined
     : await tx.selectFrom('case_record').select(['number', 'reported_by', 'reporter_phone']).where('tenant_id', '=', t).where('id', '=', intoId).executeTakeFirst();
 
   const rendered = renderMessage({
-    topic: row.topic, payload, number: c.number, category: { zh: c.name, en: c.name_en }, description: c.description, address: c.address,
+    topic: row.topic, payload: document === null ? payload : { ...payload, document }, number: c.number, category: { zh: c.name, en: c.name_en }, description: c.description, address: c.address,
     unitName: unit?.name ?? null, note: ev?.note ?? null, intoNumber: into?.number ?? null,
   });
   if (!rendered) return markDispatched();
@@ -167,15 +177,21 @@ async function dispatchOne(tx: Executor, row: OutboxRow, now: Date): Promise<voi
 export async function dispatchOutbox(db: DB, opts: NotifyOptions = {}): Promise<number> {
   const clock = opts.clock ?? systemClock;
   let total = 0;
+  // Messages about a 交办单 or 督办函 quote its number: give the waiting documents theirs first.
+  await numberDocuments(db);
   for (;;) {
-    const { picked, done } = await db.transaction().execute(async (tx) => {
+    const { picked, done, waiting } = await db.transaction().execute(async (tx) => {
       const rows = await tx.selectFrom('outbox').selectAll().where('dispatched_at', 'is', null)
         .orderBy('id').limit(DISPATCH_BATCH).forUpdate().skipLocked().execute();
       let ok = 0;
       for (const row of rows) {
         await sql`savepoint notify_one`.execute(tx);
         try {
-          await dispatchOne(tx, row, clock.now());
+          if (await dispatchOne(tx, row, clock.now()) === 'later') {
+            // Committed after the numbering above: stop here so a case's messages keep their order.
+            await sql`release savepoint notify_one`.execute(tx);
+            return { picked: rows.length, done: ok, waiting: true };
+          }
           await sql`release savepoint notify_one`.execute(tx);
           ok++;
         } catch (err) {
@@ -183,10 +199,10 @@ export async function dispatchOutbox(db: DB, opts: NotifyOptions = {}): Promise<
           opts.log?.error({ err, outboxId: row.id, topic: row.topic }, 'outbox row could not be dispatched');
         }
       }
-      return { picked: rows.length, done: ok };
+      return { picked: rows.length, done: ok, waiting: false };
     });
     total += done;
-    if (picked < DISPATCH_BATCH || done === 0) return total;
+    if (waiting || picked < DISPATCH_BATCH || done === 0) return total;
   }
 }
 

@@ -31,10 +31,18 @@ export function documentsRoutes(deps: { db: DB; files: FileStore; cases: CasesSe
 
   async function data(actor: Actor, caseId: number, docId: number): Promise<CaseDocumentData> {
     const c = await cases.loadVisible(actor, caseId);
-    const doc = await db.selectFrom('case_document as d').leftJoin('unit as u', (j) => j.onRef('u.tenant_id', '=', 'd.tenant_id').onRef('u.id', '=', 'd.unit_id'))
+    const read = () => db.selectFrom('case_document as d').leftJoin('unit as u', (j) => j.onRef('u.tenant_id', '=', 'd.tenant_id').onRef('u.id', '=', 'd.unit_id'))
       .select(['d.kind', 'd.number_text', 'd.created_at', 'd.deadline_at', 'd.event_id', 'u.name as unit_name'])
       .where('d.tenant_id', '=', actor.tenantId).where('d.case_id', '=', caseId).where('d.id', '=', docId).executeTakeFirst();
+    let doc = await read();
     if (!doc) throw notFound('document');
+    // Committed but not numbered yet (the numbering step runs just after commit): number it now.
+    if (doc.number_text === null) {
+      await cases.settleDocuments();
+      doc = (await read())!;
+    }
+    const number = doc.number_text;
+    if (number === null) throw new AppError(409, 'CONFLICT');
     const [tenant, settings, photos, slip, event] = await Promise.all([
       db.selectFrom('tenant').select('name').where('id', '=', actor.tenantId).executeTakeFirstOrThrow(),
       catalog.settings(actor.tenantId),
@@ -52,7 +60,7 @@ export function documentsRoutes(deps: { db: DB; files: FileStore; cases: CasesSe
       images.push({ mime: p.mime as CaseDocumentPhoto['mime'], data: await readAll(actor.tenantId, p.sha256), takenAt: p.taken_at ? new Date(p.taken_at) : null });
     }
     return {
-      kind: doc.kind as CaseDocumentData['kind'], number: doc.number_text, cityName: tenant.name,
+      kind: doc.kind as CaseDocumentData['kind'], number, cityName: tenant.name,
       // The shipped default names no city: put the city's name in front until the office sets its own.
       issuer: settings.issuer === DEFAULT_CASE_SETTINGS.issuer ? `${tenant.name}${settings.issuer}` : settings.issuer,
       issuedAt: new Date(doc.created_at), locale: 'zh-CN',
