@@ -89,7 +89,7 @@ describe('现场检查 (issue 5): the field page opens on a phone with no networ
 
     // ---- the inspector's phone, online: sign in, open 现场检查; the worker installs ----
     const ctx = await context({
-      viewport: PHONE, isMobile: true, hasTouch: true,
+      serviceWorkers: 'allow', viewport: PHONE, isMobile: true, hasTouch: true,
       geolocation: { latitude: lat, longitude: lng, accuracy: 15 }, permissions: ['geolocation'],
     });
     const page = await ctx.newPage();

@@ -57,9 +57,11 @@ describe('login', () => {
 
   it('every demo account logs in through the form and sees exactly its menu', async () => {
     const seen = new Set<string>();
+    // One browser for all, as on a shared office PC: each account logs out before the next logs in
+    // (the app's files stay cached; nothing of the previous user may show).
+    const context = await newContext(browser);
+    const page = await context.newPage();
     for (const account of accounts) {
-      const context = await newContext(browser);
-      const page = await context.newPage();
       await loginThroughForm(page, account.username, account.password);
       await page.getByTestId('main-menu').waitFor();
       expect(await menuLabels(page), `menu of ${account.username} (${account.role})`).toEqual(
@@ -72,8 +74,8 @@ describe('login', () => {
       await shot(page, seen.has(account.role) ? `login-${account.role}-${account.username}` : `login-${account.role}`);
       seen.add(account.role);
       await logout(page);
-      await context.close();
     }
+    await context.close();
   });
 
   it('a wrong password shows the server’s Chinese message', async () => {

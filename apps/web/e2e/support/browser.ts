@@ -47,7 +47,7 @@ export async function launchBrowser(): Promise<Browser> {
 export const DESKTOP = { width: 1366, height: 860 } as const;
 export const PHONE = { width: 360, height: 740 } as const;
 
-/** A fresh context (own cookies) at the server, in the given UI language. */
+/** A fresh context (own cookies, no service worker unless asked) at the server, in the given UI language. */
 export async function newContext(
   browser: Browser,
   options: { lang?: 'zh-CN' | 'en'; viewport?: { width: number; height: number } } & BrowserContextOptions = {},
@@ -58,6 +58,9 @@ export async function newContext(
     viewport,
     locale: lang,
     deviceScaleFactor: 1,
+    // The offline service worker precaches the whole app shell (~3 MB) in every new context, which
+    // only the offline journeys need: they pass serviceWorkers: 'allow'.
+    serviceWorkers: 'block',
     ...rest,
   });
   // The UI language is kept in localStorage ('cc.lang'); set it before any page script runs.
