@@ -10,9 +10,14 @@ import type { DB } from '../../apps/server/src/platform/database.js';
 import { benchDatabase } from './db.js';
 import { generateCases } from './generate-cases.js';
 import { generateCity, isScaleName, SCALES, type GeneratedCity, type ScaleName } from './generate-city.js';
+import { generateInspections } from './generate-inspections.js';
 import { machine } from './stats.js';
 
-/** A generated city with its cases in a fresh database: what every case benchmark runs on. */
+/**
+ * A generated city with its cases in a fresh database: what every case benchmark runs on. With
+ * BENCH_INSPECTIONS=1 also two years of inspection sheets (off by default: it adds ~1 M item scores
+ * at county scale, 10 M at city scale, to every bench's set-up).
+ */
 export interface BenchCity {
   db: DB;
   engine: string;
@@ -21,6 +26,8 @@ export interface BenchCity {
   city: GeneratedCity;
   genSeconds: number;
   caseCounts: Record<string, number>;
+  /** inspections, inspectionItems, … when BENCH_INSPECTIONS=1; otherwise empty */
+  inspectionCounts: Record<string, number>;
   close: () => Promise<void>;
 }
 
@@ -37,9 +44,12 @@ export async function prepareCity(scale: ScaleName, opts: { cases?: boolean } = 
     const t0 = performance.now();
     const city = await generateCity(db, SCALES[scale], 42, (m) => console.log(`  ${m}`));
     const caseCounts = opts.cases === false ? {} : await generateCases(db, city, { count: Number(process.env.BENCH_CASES ?? SCALES[scale].cases), seed: 42, log: (m) => console.log(`  ${m}`) });
+    const inspectionCounts = process.env.BENCH_INSPECTIONS === '1'
+      ? await generateInspections(db, city, { seed: 42, ...(process.env.BENCH_SHEETS ? { sheets: Number(process.env.BENCH_SHEETS) } : {}), log: (m) => console.log(`  ${m}`) })
+      : {};
     const genSeconds = (performance.now() - t0) / 1000;
     console.log(`  generated in ${genSeconds.toFixed(1)} s`);
-    return { db, engine, engineKey: process.env.DATABASE_URL ? 'server' : 'embedded', scale, city, genSeconds, caseCounts, close };
+    return { db, engine, engineKey: process.env.DATABASE_URL ? 'server' : 'embedded', scale, city, genSeconds, caseCounts, inspectionCounts, close };
   } catch (err) {
     await close();
     throw err;
@@ -91,7 +101,7 @@ export function header(title: string, c: { engine: string; scale: string; genSec
 }
 
 export function cityCounts(b: BenchCity): Record<string, number> {
-  return { ...b.city.counts, ...b.caseCounts };
+  return { ...b.city.counts, ...b.caseCounts, ...b.inspectionCounts };
 }
 
 /** Writes bench/results/<date>-<name>-<engine>[-<scale>].md and echoes it. */
