@@ -1,9 +1,18 @@
-// `npm start`: build the web app if needed, then run the server in this very process (TypeScript
-// through tsx), so that stopping this process stops the app and its embedded database.
-import path from 'node:path';
-import { buildWebIfStale, root } from './build-web.mjs';
+// `npm start`: build the web app and the server bundle if needed, then run the server in this very
+// process, so that stopping this process stops the app and its embedded database. The server runs
+// from its esbuild bundle (apps/server/dist/server/main.mjs), which starts seconds faster than the
+// TypeScript sources through tsx; `npm run dev` still runs the sources.
+import { pathToFileURL } from 'node:url';
+import { buildWebIfStale } from './build-web.mjs';
+import { buildServerIfStale, serverBundle } from './build-server.mjs';
 
+// Stack traces name the .ts files (the bundle has a source map).
+process.setSourceMapsEnabled(true);
 buildWebIfStale();
-const { register } = await import('tsx/esm/api');
-register();
-await import(path.join(root, 'apps/server/src/main.ts'));
+try {
+  await buildServerIfStale();
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+}
+await import(pathToFileURL(serverBundle).href);

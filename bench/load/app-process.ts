@@ -3,11 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { repoRoot } from '../../apps/server/src/platform/config.js';
+import { buildServerIfStale, serverBundle } from '../../scripts/build-server.mjs';
 
 /**
- * The app as an operator runs it (`node --import tsx apps/server/src/main.ts`, what `npm start`
- * runs after building the web app), as a child process on a fixed loopback port, so the load
- * and crash runners can `kill -9` it, start it again on the same port, and read its memory.
+ * The app as an operator runs it (`node --enable-source-maps apps/server/dist/server/main.mjs`,
+ * the server bundle `npm start` runs; built here first if it is missing or older than the
+ * sources), as a child process on a fixed loopback port, so the load and crash runners can
+ * `kill -9` it, start it again on the same port, and read its memory.
  * The runner is its supervisor: an exit nobody asked for is counted and the app restarted.
  */
 export interface AppProcessOptions {
@@ -67,8 +69,10 @@ export class AppProcess {
     };
     if (this.opts.databaseUrl) env.DATABASE_URL = this.opts.databaseUrl;
     else delete env.DATABASE_URL;
+    // Once per runner in practice: later starts find the bundle up to date (and are not timed for it).
+    await buildServerIfStale();
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/server/src/main.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', serverBundle], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.starts++;
     this.expecting = false;

@@ -57,7 +57,7 @@ export async function writeScenarioResult(name: 'soak' | 'crash', r: ScenarioRes
   const mem = memory(r);
   const lines = [
     ...header(name === 'soak' ? 'Load and soak' : 'Crash suite', { engine: r.engine, scale: 'city' }, command),
-    `Load: ${o.inspectors} virtual inspectors and ${o.citizens} citizens for ${f1(r.loadSeconds)} s (asked: ${o.seconds} s), think time ${o.thinkMs[0] / 1000}–${o.thinkMs[1] / 1000} s between steps (citizens 3×), at most ${o.concurrency} requests in flight, ramp-up ${o.rampMs / 1000} s; ${r.targets} inspection targets; app at \`node --import tsx apps/server/src/main.ts\` on loopback (DEMO=1, TRUST_PROXY=1).`,
+    `Load: ${o.inspectors} virtual inspectors and ${o.citizens} citizens for ${f1(r.loadSeconds)} s (asked: ${o.seconds} s), think time ${o.thinkMs[0] / 1000}–${o.thinkMs[1] / 1000} s between steps (citizens 3×), at most ${o.concurrency} requests in flight, ramp-up ${o.rampMs / 1000} s; ${r.targets} inspection targets; app at \`node --enable-source-maps apps/server/dist/server/main.mjs\` (the server bundle) on loopback (DEMO=1, TRUST_PROXY=1).`,
     ...notes,
     '',
     '## Outcome',

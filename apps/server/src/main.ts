@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       }
       throw err;
     }
-    say(`\n  创城 Chuangcheng is running at http://localhost:${config.port}\n  API docs: http://localhost:${config.port}/api/docs\n`);
+    say(`\n  创城 Chuangcheng is running at http://localhost:${config.port}\n  API docs: http://localhost:${config.port}/api/docs\n  Ready in ${(performance.now() / 1000).toFixed(1)} s\n`);
   } catch (err) {
     process.stderr.write(`\nChuangcheng could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     await db?.destroy().catch(() => undefined);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/platform/config.js';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
+import { buildServerIfStale, serverBundle } from '../../../scripts/build-server.mjs';
 
 /**
  * The app as an operator runs it, on the embedded database: `kill -9` it, start it again, and the
@@ -49,7 +50,9 @@ async function startApp(): Promise<{ child: ChildProcess; base: string; output: 
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO: '1', WEB_DIST: '', LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/server/src/main.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The server bundle, as `npm start` runs it (built first if missing or older than the sources).
+  await buildServerIfStale();
+  const child = spawn(process.execPath, ['--enable-source-maps', serverBundle], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SESSION_IDLE_MINUTES } from '@cc/domain';
@@ -101,5 +102,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config;
 }
 
-/** The repository root, found from this file (apps/server/src/platform/config.ts). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+/**
+ * The repository root: the first directory above this module whose package.json is the root one
+ * ("name": "chuangcheng"). Found by walking up, so it holds both for the sources
+ * (apps/server/src/platform/config.ts) and for the bundle (apps/server/dist/server/main.mjs).
+ */
+export const repoRoot: string = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+      if (pkg.name === 'chuangcheng') return dir;
+    } catch {
+      // No package.json here (or not JSON): keep going up.
+    }
+    if (path.dirname(dir) === dir) throw new Error(`Could not find the chuangcheng repository root above ${from}`);
+  }
+}

@@ -95,7 +95,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   let child = launch();
-  await waitUntilReady(child, adminUrl, recent);
+  await waitUntilReady(child, pgdata, adminUrl, recent);
   await ensureDatabase(adminUrl, opts.database);
 
   // If PostgreSQL dies under the running app (kill -9, the OOM killer), start it again on the same
@@ -111,7 +111,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         try {
           await recoverFromCrash(pgdata, notice);
           child = launch();
-          await waitUntilReady(child, adminUrl, recent);
+          await waitUntilReady(child, pgdata, adminUrl, recent);
           if (stopping) return;
           supervise(child);
           notice('PostgreSQL is running again.');
@@ -214,6 +214,24 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Alive and not a zombie. The orphaned postmaster of a killed app belongs to init (or a
+ * sub-reaper), and once it has exited it stays a zombie until that process reaps it — which some
+ * inits do seconds later (1–2 s on the VM we measured) or never. A postmaster exits only after all
+ * its backends have, and a zombie holds no files, ports or shared memory: it has stopped.
+ */
+function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch (err) {
+    // Gone meanwhile; or no /proc (not Linux): signal 0 said it is there.
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? isAlive(pid) : true;
+  }
+}
+
 function isPostgres(pid: number, pgdata: string): boolean {
   if (!isAlive(pid)) return false;
   try {
@@ -243,10 +261,10 @@ function liveOwner(pid: number): number | null {
 async function waitForExit(pid: number, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    if (!isAlive(pid)) return true;
-    await sleep(100);
+    if (!isRunning(pid)) return true;
+    await sleep(25);
   }
-  return !isAlive(pid);
+  return !isRunning(pid);
 }
 
 async function initCluster(
@@ -284,27 +302,50 @@ async function initCluster(
   }
 }
 
-async function waitUntilReady(child: ChildProcess, adminUrl: string, recent: string[]): Promise<void> {
+/**
+ * Waits until PostgreSQL answers. Like pg_ctl, it watches the status line the postmaster keeps in
+ * postmaster.pid and connects once that says "ready": connecting earlier costs a poll interval
+ * and leaves a FATAL "the database system is starting up" in the log. Should the file not tell
+ * (missing, another pid, no status line), it simply tries to connect every 150 ms.
+ */
+async function waitUntilReady(child: ChildProcess, pgdata: string, adminUrl: string, recent: string[]): Promise<void> {
   let exited: string | null = null;
   child.once('exit', (code, signal) => (exited = `exit code ${code ?? 'null'}, signal ${signal ?? 'none'}`));
-  const deadline = Date.now() + 60_000;
+  const launched = Date.now();
+  const deadline = launched + 60_000;
+  let lastTry = 0;
   while (Date.now() < deadline) {
     if (exited) {
       throw new Error(`Embedded PostgreSQL stopped during start-up (${exited}). Its last messages:\n${recent.join('\n')}`);
     }
-    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 1000 });
-    try {
-      await client.connect();
-      await client.query('select 1');
-      await client.end();
-      return;
-    } catch {
-      await client.end().catch(() => undefined);
-      await sleep(150);
+    const status = postmasterStatus(pgdata, child.pid);
+    const ask = status === 'ready' || (status === null && Date.now() - launched > 1000);
+    if (ask && Date.now() - lastTry >= 150) {
+      lastTry = Date.now();
+      const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 1000 });
+      try {
+        await client.connect();
+        await client.query('select 1');
+        await client.end();
+        return;
+      } catch {
+        await client.end().catch(() => undefined);
+      }
     }
+    await sleep(20);
   }
   child.kill('SIGQUIT');
   throw new Error(`Embedded PostgreSQL did not accept connections within 60 s. Its last messages:\n${recent.join('\n')}`);
+}
+
+/** The status line of `pid`'s postmaster.pid ('starting', 'ready', 'stopping', …), or null if it cannot tell. */
+function postmasterStatus(pgdata: string, pid: number | undefined): string | null {
+  try {
+    const lines = readFileSync(path.join(pgdata, 'postmaster.pid'), 'utf8').split('\n');
+    return Number(lines[0]) === pid ? lines[7]?.trim() || null : null;
+  } catch {
+    return null;
+  }
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

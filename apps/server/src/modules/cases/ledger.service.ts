@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { sql, type SqlBool } from 'kysely';
+import { loadExcelJS } from '../../platform/exceljs.js';
 import {
   localDate, CASE_SOURCE_LABELS, CASE_STATE_LABELS, CASE_STATES, CASE_STATE_CATEGORY, CASE_TIMED_STATES, DEADLINE_CLASSES,
   type CaseListQuery, type CaseSource, type CaseState, type CaseStats, type HotSpot, type RecheckResultBody, type RecheckView,
@@ -249,6 +249,7 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
       out = new PassThrough();
       const stored = files.putStream(actor.tenantId, out);
       stored.catch(() => undefined); // awaited below; a failure there must not go unhandled meanwhile
+      const ExcelJS = await loadExcelJS();
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
       const ws = wb.addWorksheet('问题台账');
       ws.columns = [

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createInflateRaw } from 'node:zlib';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { fileTypeFromBuffer } from 'file-type';
 import { IMPORT_MAX_ROWS } from '@cc/domain';
 import { AppError } from '../../platform/errors.js';
@@ -121,17 +121,32 @@ export function rawOf(v: unknown): RawCell {
  * - the shared strings entry is set to utf8 before ExcelJS iterates it, as issue #2084 suggests.
  * Both are covered by the reader test with a file of many Chinese strings.
  */
-class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
-  constructor(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>) {
-    super(input, options);
-    const base = (ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as Record<string, unknown>)._parseSharedStrings;
-    if (typeof base === 'function') {
-      (this as unknown as Record<string, unknown>)._parseSharedStrings = (entry: { setEncoding?: (e: string) => void }) => {
-        entry.setEncoding?.('utf8');
-        return base.call(this, entry);
-      };
+function defineUtf8WorkbookReader(excel: typeof ExcelJS) {
+  return class Utf8WorkbookReader extends excel.stream.xlsx.WorkbookReader {
+    constructor(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>) {
+      super(input, options);
+      const base = (excel.stream.xlsx.WorkbookReader.prototype as unknown as Record<string, unknown>)._parseSharedStrings;
+      if (typeof base === 'function') {
+        (this as unknown as Record<string, unknown>)._parseSharedStrings = (entry: { setEncoding?: (e: string) => void }) => {
+          entry.setEncoding?.('utf8');
+          return base.call(this, entry);
+        };
+      }
     }
-  }
+  };
+}
+
+// ExcelJS takes almost half a second to import: loaded on first use, not at server start.
+let utf8WorkbookReader: Promise<ReturnType<typeof defineUtf8WorkbookReader>> | null = null;
+function loadUtf8WorkbookReader() {
+  utf8WorkbookReader ??= import('exceljs').then(
+    (m) => defineUtf8WorkbookReader(m.default),
+    (err: unknown) => {
+      utf8WorkbookReader = null;
+      throw err;
+    },
+  );
+  return utf8WorkbookReader;
 }
 
 /**
@@ -167,6 +182,7 @@ function decodeAndTap(ws: { iterator?: AsyncIterable<Buffer | string> }, merges:
  * turn a large file into a job while it is still being read.
  */
 export async function readSheet(data: Buffer, onRows?: (read: number) => Promise<void>): Promise<Sheet> {
+  const Utf8WorkbookReader = await loadUtf8WorkbookReader();
   const reader = new Utf8WorkbookReader(Readable.from([data]), {
     sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
   });

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../platform/exceljs.js';
 import { IMPORT_KIND_LABELS } from '@cc/domain';
 import { formatCell, type CellType } from './cells.js';
 import type { ColumnDef, ImportKindSpec } from './kind.js';
@@ -128,7 +129,8 @@ function sheetValue(c: ColumnDef, value: unknown): ExcelJS.CellValue {
 
 /** The template: styled header, one example row, drop-downs, and the 填写说明 sheet. */
 export async function templateWorkbook(spec: ImportKindSpec): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJS();
+  const wb = new Workbook();
   wb.creator = '创城';
   const ws = wb.addWorksheet(spec.sheetName, FROZEN_HEADER);
   layoutDataSheet(ws, spec.columns);
@@ -152,9 +154,10 @@ export async function templateWorkbook(spec: ImportKindSpec): Promise<Buffer> {
  */
 export function exportWorkbook(spec: ImportKindSpec, pages: AsyncGenerator<Record<string, unknown>[]>, onError: (err: unknown) => void): PassThrough {
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  wb.creator = '创城';
   void (async () => {
+    const { stream } = await loadExcelJS();
+    const wb = new stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    wb.creator = '创城';
     const ws = wb.addWorksheet(spec.sheetName, FROZEN_HEADER);
     layoutDataSheet(ws, spec.columns);
     ws.getRow(1).commit();

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../platform/exceljs.js';
 import {
   SCORING_METHOD_LABELS, SCORING_METHODS, STANDARD_KIND_LABELS, UNIT_KIND_LABELS, UNIT_KINDS, type EditionView, type ErrorCode, type Locale,
   type MessageParam, type ScoringMethod, type StandardNodeData, type StandardNodeKind,
@@ -128,7 +129,8 @@ function exportRow(n: EditionView['nodes'][number], byId: Map<number, string>, c
 
 export async function editionWorkbook(ctx: ExportContext): Promise<Buffer> {
   const { edition } = ctx;
-  const wb = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJS();
+  const wb = new Workbook();
   wb.creator = '创城';
   const ws = wb.addWorksheet('指标', { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
   ws.columns = STANDARD_COLUMNS.map((c) => ({ key: c.key, width: c.width ?? 12, style: ['code', 'parent', 'category'].includes(c.key) ? { numFmt: '@' } : {} }));

@@ -13,8 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import chromium from '@sparticuz/chromium';
-import { chromium as playwright, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { documentTitle, PAGE_WIDTH_MM, type CaseDocumentData } from './document-data.js';
 import { renderPrintHtml, TITLE_FALLBACK_FAMILY } from './print-html.js';
 
@@ -143,8 +142,20 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string, onTimeout
 
 // ---- the renderer ----
 
+// playwright-core and @sparticuz/chromium take most of a second to import: loaded on first use,
+// not at server start.
+let browserModules: Promise<[typeof import('playwright-core'), typeof import('@sparticuz/chromium')]> | null = null;
+function loadBrowserModules() {
+  browserModules ??= Promise.all([import('playwright-core'), import('@sparticuz/chromium')]).catch((err: unknown) => {
+    browserModules = null;
+    throw err;
+  });
+  return browserModules;
+}
+
 /** Headless Chromium from @sparticuz/chromium, with nothing that phones home. */
 export async function launchChromium(): Promise<Browser> {
+  const [{ chromium: playwright }, { default: chromium }] = await loadBrowserModules();
   return playwright.launch({
     executablePath: await chromium.executablePath(),
     args: [
