@@ -81,7 +81,10 @@ export async function login(base: string, username: string, password: string): P
 function commit(): string {
   if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
   try {
-    return execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    // Say so when the code measured is not exactly that commit (results files themselves aside).
+    const dirty = execFileSync('git', ['-C', repoRoot, 'status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results'], { encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes` : head;
   } catch {
     return 'unknown';
   }
