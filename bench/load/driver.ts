@@ -16,7 +16,9 @@ import { rng as seeded } from '../lib/stats.js';
  *
  * Failures are handled as the phone does (apps/web/src/pages/field/sync.ts): a network error or
  * a 5xx means "offline": the same request, same keys, same body, is sent again after a pause,
- * until `retryForMs` has passed; a 401 means log in again. Every write acknowledged with a 2xx is
+ * until `retryForMs` of its own time has passed (time spent queued for one of the `concurrency`
+ * in-flight slots is the simulation's limit, not the phone's, and is not counted); a 401 means log
+ * in again. Every write acknowledged with a 2xx is
  * appended to the journal before the client moves on.
  */
 export interface DriverOptions {
@@ -30,7 +32,7 @@ export interface DriverOptions {
   /** Clients start spread over this many ms. */
   rampMs: number;
   journal: Journal;
-  /** How long one operation keeps retrying through network errors and 5xx. */
+  /** How long one operation keeps retrying through network errors and 5xx (not counting time queued for a slot). */
   retryForMs: number;
   requestTimeoutMs: number;
   seed?: number;
@@ -170,11 +172,15 @@ export class LoadDriver {
    */
   private async send(name: string, req: () => { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }, expect: number[]): Promise<Answer> {
     const st = this.op(name);
-    const giveUpAt = Date.now() + this.o.retryForMs;
+    const started = Date.now();
+    // Waiting for an in-flight slot: a thousand phones would all be sending; only this runner queues them.
+    let queued = 0;
     let pause = 250;
     for (;;) {
       const r = req();
+      const q0 = Date.now();
       await this.sem.acquire();
+      queued += Date.now() - q0;
       const t0 = performance.now();
       let status = 0;
       let body = '';
@@ -208,7 +214,7 @@ export class LoadDriver {
       st.interrupted++;
       this.stats.interrupted++;
       this.sample(`${name}: ${failure ?? `${status} ${body.slice(0, 200)}`}`);
-      if (Date.now() > giveUpAt) throw new GiveUp(`${name}: gave up after ${this.o.retryForMs / 1000} s (${key})`);
+      if (Date.now() - started - queued > this.o.retryForMs) throw new GiveUp(`${name}: gave up after ${this.o.retryForMs / 1000} s (${key})`);
       await sleep(pause);
       pause = Math.min(pause * 2, 3000);
     }
