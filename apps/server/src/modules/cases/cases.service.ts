@@ -515,8 +515,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
       });
       await recordAudit(tx, ctx, { action: `case.${b.event}`, entityType: 'case', entityId: id, before: { state: r.state, version: r.version }, after: { state: row.to } });
     });
-    // The document the event wrote gets its number before the answer shows it.
-    if (documented) await numberer.settle();
+    // The document the event wrote gets its number before the answer shows it. The event is saved
+    // already: should numbering fail now, the dispatcher numbers it within seconds, and the answer
+    // must not be an error that invites the user to do it again.
+    if (documented) await numberer.settle().catch(() => undefined);
     return view(actor, id);
   }
 
@@ -637,7 +639,8 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
         // The office registers what it records itself (立案 is its own decision); others follow the city's settings.
         ...(office && { autoAssign: true }),
       }, ctx);
-      await numberer.settle();
+      // Saved: a numbering failure now leaves the 交办单 to the dispatcher (see transition).
+      await numberer.settle().catch(() => undefined);
       return view(actor, id);
     },
 
