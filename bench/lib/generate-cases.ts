@@ -5,6 +5,7 @@ import {
 } from '@cc/domain';
 import type { DB } from '../../apps/server/src/platform/database.js';
 import { CITY_CELL_KM, cityPos, type GeneratedCity } from './generate-city.js';
+import { withForeignKeysOff } from './db.js';
 import { rng } from './stats.js';
 
 /**
@@ -58,23 +59,7 @@ const REASONS = {
 interface Ev { event: string; from: string | null; to: string; user: number | null; role: string; label: string; note: string | null; data: string | null; at: number }
 
 export async function generateCases(pool: DB, city: GeneratedCity, opts: CaseGenOptions): Promise<Record<string, number>> {
-  // One connection for the load, with the foreign-key triggers off (the rows are consistent by
-  // construction; checking 8 references per case row by row triples the load time). Needs a
-  // superuser, as the bench databases have; without one the checks simply stay on.
-  return pool.connection().execute(async (db) => {
-    let fkOff = false;
-    try {
-      await sql`set session_replication_role = replica`.execute(db);
-      fkOff = true;
-    } catch {
-      /* not a superuser: load with the checks */
-    }
-    try {
-      return await load(db as unknown as DB, city, opts, fkOff);
-    } finally {
-      if (fkOff) await sql`set session_replication_role = default`.execute(db);
-    }
-  });
+  return withForeignKeysOff(pool, (db, fkOff) => load(db, city, opts, fkOff));
 }
 
 async function load(db: DB, city: GeneratedCity, opts: CaseGenOptions, fkOff: boolean): Promise<Record<string, number>> {

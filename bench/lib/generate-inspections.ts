@@ -13,6 +13,7 @@ import { resolveTargets, type ResolvedTarget } from '../../apps/server/src/modul
 import { createRoutingIndex } from '../../apps/server/src/modules/responsibility/routing-index.js';
 import { createRoutingService } from '../../apps/server/src/modules/responsibility/routing.service.js';
 import type { GeneratedCity } from './generate-city.js';
+import { withForeignKeysOff } from './db.js';
 import { rng } from './stats.js';
 
 /**
@@ -257,21 +258,9 @@ export async function generateInspections(pool: DB, city: GeneratedCity, opts: I
   log(`inspections: ${total.toLocaleString('en')} sheets planned (~${Math.round(itemTotal).toLocaleString('en')} item scores; ${rBulk.toFixed(2)} 创文 sheets per community and week)`);
 
   // ---- load on one connection, the foreign-key triggers off (as generateCases) ----
-  return pool.connection().execute(async (conn) => {
-    let fkOff = false;
-    try {
-      await sql`set session_replication_role = replica`.execute(conn);
-      fkOff = true;
-    } catch {
-      /* not a superuser: load with the checks */
-    }
-    try {
-      return await load(conn as unknown as DB);
-    } finally {
-      if (fkOff) await sql`set session_replication_role = default`.execute(conn);
-    }
+  return withForeignKeysOff(pool, load);
 
-    async function load(db: DB): Promise<Record<string, number>> {
+    async function load(db: DB, fkOff: boolean): Promise<Record<string, number>> {
       const idBase = Number((await sql<{ v: string }>`select nextval(pg_get_serial_sequence('inspection', 'id')) as v`.execute(db)).rows[0]!.v);
       // Column arrays of one batch; a batch is written while the next one is generated.
       const newBatch = () => ({
@@ -471,5 +460,4 @@ export async function generateInspections(pool: DB, city: GeneratedCity, opts: I
       log(`inspections: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       return { ...counts, inspectionPlans: gens.length, assessmentPoints: pointRows.length };
     }
-  });
 }

@@ -13,7 +13,7 @@ import type { DB, Executor } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { RoutingService } from '../responsibility/routing.service.js';
 import type { CaseCatalog } from './catalog.service.js';
-import { createDocumentNumberer, insertUnnumberedDocument, nextSeq, nextSeqGapsAllowed } from './sequences.js';
+import { createDocumentNumberer, documentFormat, insertUnnumberedDocument, nextSeq, nextSeqGapsAllowed } from './sequences.js';
 import type { Selectable } from 'kysely';
 import type { CaseRecordTable } from '../../db/schema.js';
 
@@ -291,7 +291,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
             ? { topic: 'case.assign', event: 'assign', payload: { ...base, state: 'assigned', deadlineAt: deadline!.toISOString(), event: 'assign', from: 'registered', actor: system.label, unitId } }
             : { topic: 'case.unrouted', event: 'register', payload: { ...base, state: 'registered' } },
         ];
-    const slip = assigned ? k.settings.slipNumberFormat.replaceAll('{year}', day.slice(0, 4)) : null;
+    const slip = assigned ? documentFormat(k.settings.slipNumberFormat, Number(day.slice(0, 4))) : null;
     const audit = redact({ source: input.source, category: k.category.code, lat: input.lat, lng: input.lng });
 
     const seq = tx ? await nextSeq(tx, tenantId, 'case', day) : await nextSeqGapsAllowed(db, tenantId, 'case', day);

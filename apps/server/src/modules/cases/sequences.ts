@@ -36,9 +36,12 @@ export async function nextSeqGapsAllowed(db: DB, tenantId: number, kind: string,
   return Number(rows[0]!.last);
 }
 
-/** A document number in the office's format: {year} and {seq} replaced (e.g. 创城交〔2026〕12号). */
-export function formatDocNumber(format: string, year: number, seq: number): string {
-  return format.replaceAll('{year}', String(year)).replaceAll('{seq}', String(seq));
+/**
+ * A document's number format with its year filled in (创城交〔{year}〕{seq}号 → 创城交〔2026〕{seq}号);
+ * {seq} is replaced when the numbering step gives the number.
+ */
+export function documentFormat(format: string, year: number): string {
+  return format.replaceAll('{year}', String(year));
 }
 
 export interface NewDocument {
@@ -61,8 +64,7 @@ export interface NewDocument {
 export async function insertUnnumberedDocument(tx: Executor, d: NewDocument): Promise<void> {
   await tx.insertInto('case_document').values({
     tenant_id: d.tenantId, case_id: d.caseId, event_id: d.eventId, kind: d.kind, year: d.year, seq: null, number_text: null,
-    // {year} is filled in now, {seq} by the numbering step: the same text as formatDocNumber.
-    number_format: d.format.replaceAll('{year}', String(d.year)), unit_id: d.unitId, deadline_at: d.deadlineAt, created_at: d.createdAt,
+    number_format: documentFormat(d.format, d.year), unit_id: d.unitId, deadline_at: d.deadlineAt, created_at: d.createdAt,
   }).execute();
 }
 
