@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { combineRoles, type Permission, type RoleCode, type ScopeKind } from '@cc/domain';
 import type { Actor, RouteAccess } from './actor.js';
-import type { DB, Executor } from './database.js';
+import { prepared, type DB, type Executor } from './database.js';
 import { AppError } from './errors.js';
 import type { Clock } from './clock.js';
 
@@ -70,7 +70,7 @@ async function authenticateSession(cookie: string, { db, clock, idleMinutes }: A
   const id = sha256(cookie);
   // Session, user, unit, region and roles in one round trip: this runs on every request.
   const { rows } = await sql<ActorRow & { tenant_id: number; user_id: number; csrf_token: string; last_seen_at: Date; revoked_at: Date | null; status: string }>`
-    select s.tenant_id, s.user_id, s.csrf_token, s.last_seen_at, s.revoked_at, u.status, ${ACTOR_COLUMNS}
+    ${prepared('session')} select s.tenant_id, s.user_id, s.csrf_token, s.last_seen_at, s.revoked_at, u.status, ${ACTOR_COLUMNS}
       from user_session s
       join app_user u on u.tenant_id = s.tenant_id and u.id = s.user_id
       join unit un on un.tenant_id = u.tenant_id and un.id = u.unit_id

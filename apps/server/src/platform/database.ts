@@ -1,4 +1,5 @@
-import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
+import { Kysely, Migrator, PostgresDialect, sql, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrations } from '../db/migrations/index.js';
 import type { Database } from '../db/schema.js';
@@ -20,8 +21,46 @@ export function createDb(connectionString: string, poolSize = 10): DB {
   pool.on('error', () => undefined);
   // Nor one that is checked out (pg-pool listens only on idle clients): a FATAL from a dying server
   // would be an unhandled 'error' event. Its query fails on its own, and the pool drops the client.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    prepareMarked(client);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Prepared statements for the hot paths (ADR 0007 amendment "third step"). A statement whose text
+ * starts with the marker `prepared('name')` (or has it right after `select`, where Kysely's
+ * `modifyFront` puts it) is sent as a named statement: each connection parses and plans it once
+ * and then runs the plan it keeps (PostgreSQL switches to a generic plan after five runs when that
+ * costs no more). On this machine planning was half of the database's time per case intake: the
+ * case view 2.4 ms, the routing query 1.7 ms, the session check 0.9 ms (pg log, 10 clients).
+ *
+ * Only for statements whose text takes a bounded number of forms (a connection keeps every form it
+ * has seen) and whose plan does not depend on the parameters' values: primary-key and small-index
+ * lookups, never the ledger's filters (a generic plan cannot use a partial index whose predicate
+ * would need a parameter's value). The name carries a hash of the text, so two forms of one marked
+ * statement never collide.
+ */
+export function prepared(name: string): RawBuilder<unknown> {
+  if (!/^[a-z][a-z0-9_]{0,39}$/.test(name)) throw new Error(`prepared statement name ${name}`);
+  return sql.raw(`/* prepared:${name} */`);
+}
+
+const MARK = /^\s*(?:select\s+)?\/\* prepared:([a-z][a-z0-9_]{0,39}) \*\//;
+
+function prepareMarked(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (first: unknown, ...rest: unknown[]) => {
+    if (typeof first === 'string') {
+      const m = MARK.exec(first);
+      if (m) {
+        const name = `${m[1]}_${createHash('sha1').update(first).digest('base64url').slice(0, 16)}`;
+        return query({ name, text: first, values: rest[0] }, ...rest.slice(1));
+      }
+    }
+    return query(first, ...rest);
+  };
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {

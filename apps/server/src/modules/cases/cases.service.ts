@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import {
   CASE_SOURCES, CASE_STATE_CATEGORY, caseSearchQuery, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
@@ -9,7 +9,7 @@ import type { Actor } from '../../platform/actor.js';
 import { actionsFor, can, escapeLike, regionScopeSql, unitInScope, unitScopeSql } from '../../platform/access.js';
 import { recordAudit, redact, type AuditContext } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
-import type { DB, Executor } from '../../platform/database.js';
+import { prepared, type DB, type Executor } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { RoutingService } from '../responsibility/routing.service.js';
 import type { CaseCatalog } from './catalog.service.js';
@@ -47,9 +47,13 @@ const TIMED = CASE_TIMED_STATES as readonly string[];
 const OPEN_STATES = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
 const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp'];
 /** The ledger counts its matches up to this many and then says "10,000+" (tests lower it). */
-export const listTuning = { countCap: 10_000 };
+export const listTuning = { countCap: 10_000, searchWindow: 2_000 };
 /** The ledger's filters without paging (the export takes these). */
-type CaseListFilter = Omit<CaseListQuery, 'page' | 'pageSize'>;
+/**
+ * The ledger's filters; `regionPath` is the path of `regionId` as `resolveFilter` found it (null: no
+ * such region), so the region filter is a prefix the index can range over, not a subquery.
+ */
+type CaseListFilter = Omit<CaseListQuery, 'page' | 'pageSize'> & { regionPath?: string | null };
 
 /** Events whose user must say why. */
 const NOTE_REQUIRED: Partial<Record<CaseEvent, Readonly<Record<'zh-CN' | 'en', string>>>> = {
@@ -141,7 +145,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
   /** One case with its photos, events, documents and merge target: one query (each round trip costs). */
   async function view(actor: Actor, id: number, ex: Executor = db): Promise<CaseView> {
     const t = actor.tenantId;
-    const row = await baseQuery(ex, t).where('c.id', '=', id).where(scopeSql(actor))
+    const row = await baseQuery(ex, t).where('c.id', '=', id).where(scopeSql(actor)).modifyFront(prepared('case_view'))
       .select((eb) => [
         jsonArrayFrom(eb.selectFrom('case_photo as p').select(['p.id', 'p.stage', 'p.taken_at', 'p.lat', 'p.lng', 'p.event_id'])
           .whereRef('p.tenant_id', '=', 'c.tenant_id').whereRef('p.case_id', '=', 'c.id').orderBy('p.id')).as('photos'),
@@ -248,9 +252,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
   async function intake(tenantId: number, input: IntakeInput, ctx: AuditContext, tx?: Executor): Promise<number> {
     const ex = tx ?? db;
     assertFuture(input.deadlineAt);
-    const answer = await routing.resolve(tenantId, input.lat, input.lng, undefined, input.categoryCode, tx);
-    const regionId = answer.grid?.id ?? answer.community?.id ?? answer.street?.id ?? null;
-    const k = await catalog.intakeContext(ex, tenantId, input.categoryCode, regionId);
+    const routed = await routing.resolveWith(tenantId, input.lat, input.lng, undefined, input.categoryCode, tx,
+      (regionId) => catalog.intakeContextSql(tenantId, input.categoryCode, regionId));
+    const answer = routed.answer;
+    const k = catalog.intakeContextOf(routed.extra, input.categoryCode);
     assertPlace(answer);
     const autoAssign = input.autoAssign ?? k.settings.autoAssignSources.includes(input.source);
     if (input.unitId !== undefined) await assertUnit(ex, tenantId, input.unitId);
@@ -298,7 +303,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     const number = `${day}${String(seq).padStart(4, '0')}`;
     const write = async (t: Executor) => {
       const { rows: [r] } = await sql<{ id: number; report_event_id: number }>`
-        with c as (
+        ${prepared('case_intake')} with c as (
           insert into case_record (tenant_id, number, source, category_id, description, address, lat, lng, grid_id, community_id, street_id, region_path,
                                    state, version, responsible_unit_id, routed_by, routing, deadline_amount, deadline_class, inspection_ref,
                                    reported_by, reporter_name, reporter_phone, reporter_ip_hash, assigned_at, deadline_at, timer_started_at, created_at, updated_at)
@@ -551,7 +556,11 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     if (q.from) conds.push(sql<SqlBool>`c.created_at >= ${startOfDay(q.from)}`);
     if (q.to) conds.push(sql<SqlBool>`c.created_at < ${startOfDay(q.to, 1)}`);
     if (q.regionId) {
-      conds.push(sql<SqlBool>`c.region_path like (select r.path from region r where r.tenant_id = ${actor.tenantId} and r.id = ${q.regionId}) || '%'`);
+      if (q.regionPath === undefined) {
+        conds.push(sql<SqlBool>`c.region_path like (select r.path from region r where r.tenant_id = ${actor.tenantId} and r.id = ${q.regionId}) || '%'`);
+      } else {
+        conds.push(q.regionPath === null ? sql<SqlBool>`false` : sql<SqlBool>`c.region_path like ${escapeLike(q.regionPath) + '%'}`);
+      }
     }
     if (q.q) {
       const like = `%${escapeLike(q.q)}%`;
@@ -562,6 +571,13 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
       conds.push(sql<SqlBool>`(c.number like ${like} or c.description like ${like} or c.address like ${like})`);
     }
     return conds;
+  }
+
+  /** The filter with its region's path looked up (one primary-key read), for the index on region_path. */
+  async function resolveFilter<Q extends CaseListFilter>(actor: Actor, q: Q): Promise<Q> {
+    if (!q.regionId || q.regionPath !== undefined) return q;
+    const r = await db.selectFrom('region').select('path').where('tenant_id', '=', actor.tenantId).where('id', '=', q.regionId).executeTakeFirst();
+    return { ...q, regionPath: r?.path ?? null };
   }
 
   /** The matching cases, case_record only (alias c): for pages of ids, counts and keyset reads. */
@@ -586,19 +602,46 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     return n > cap ? { total: cap, capped: true } : { total: n, capped: false };
   }
 
-  async function list(actor: Actor, q: CaseListQuery): Promise<CasePage> {
+  /**
+   * A text search that matches many cases (a common phrase such as 暴露垃圾) gets its page from the
+   * newest cases without the text index: the planner takes the bigram index for selective and
+   * scans every one of 40,000 matches before it can sort them. The probe walks the sort's own index
+   * over the other filters, at most `searchWindow` rows, and re-checks the text there; when it
+   * finds the first `needed` matches (or the window held every candidate) those are exactly the
+   * page's rows, in order. Otherwise (a rare phrase) it returns null and the index plan runs.
+   */
+  async function searchProbe(actor: Actor, q: CaseListFilter, now: Date, order: RawBuilder<unknown>, needed: number): Promise<number[] | null> {
+    const window = listTuning.searchWindow;
+    if (!q.q || needed > window) return null;
+    const like = `%${escapeLike(q.q)}%`;
+    const candidates = filteredCases(actor, { ...q, q: undefined }, now)
+      .select(['c.id', 'c.created_at', 'c.deadline_at', 'c.number', 'c.description', 'c.address']).orderBy(order).limit(window);
+    const { rows: [r] } = await sql<{ ids: number[]; scanned: number }>`
+      select coalesce(array_agg(c.id order by ${order}) filter (where c.number like ${like} or c.description like ${like} or c.address like ${like}), '{}') as ids,
+             count(*)::int as scanned
+        from (${candidates}) c`.execute(db);
+    const ids = r!.ids.map(Number);
+    return ids.length >= needed || r!.scanned < window ? ids.slice(0, needed) : null;
+  }
+
+  async function list(actor: Actor, query: CaseListQuery): Promise<CasePage> {
     const now = clock.now();
+    const q = await resolveFilter(actor, query);
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
     // Order: each sort matches an index, ties broken by id in the same direction.
     const order = q.sort === 'deadline_asc' ? sql`c.deadline_at asc nulls last, c.id desc`
       : q.sort === 'created_asc' ? sql`c.created_at asc, c.id asc` : sql`c.created_at desc, c.id desc`;
     // The page's ids from case_record alone (cheap even at a deep offset), then the names for those rows only.
-    const ids = filteredCases(actor, q, now).select('c.id').orderBy(order).limit(pageSize).offset((page - 1) * pageSize);
-    const [rows, count] = await Promise.all([
-      baseQuery(db, actor.tenantId).innerJoin(ids.as('p'), 'p.id', 'c.id').orderBy(order).execute(),
+    const offset = (page - 1) * pageSize;
+    const [probed, count] = await Promise.all([
+      q.q ? searchProbe(actor, q, now, order, offset + pageSize) : null,
       countCapped(actor, q, now, listTuning.countCap),
     ]);
+    const ids = probed
+      ? db.selectFrom('case_record as c').select('c.id').where('c.tenant_id', '=', actor.tenantId).where('c.id', '=', sql<number>`any(${probed.slice(offset)}::bigint[])`)
+      : filteredCases(actor, q, now).select('c.id').orderBy(order).limit(pageSize).offset(offset);
+    const rows = await baseQuery(db, actor.tenantId).innerJoin(ids.as('p'), 'p.id', 'c.id').orderBy(order).execute();
     return {
       items: rows.map((r) => coreView(actor, r, now)), total: count.total, totalCapped: count.capped, page, pageSize,
       actions: actionsFor({ create: can(actor, 'case.report'), export: true }),
@@ -614,6 +657,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     list,
     listFilter,
     filteredCases,
+    resolveFilter,
     countCapped,
     intake,
     apply,

@@ -8,7 +8,7 @@ import { recordAudit, type AuditContext } from '../../platform/audit.js';
 import type { DB, Executor } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { CaseCategoryTable } from '../../db/schema.js';
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 
 export type CategoryRow = Selectable<CaseCategoryTable>;
 type CategoryWithRule = CategoryRow & { steps: string[] | null };
@@ -25,6 +25,7 @@ export function categoryView(r: CategoryWithRule): CategoryView {
 
 interface CategoryJson { id: number; code: string; active: boolean; deadline_amount: number | string; deadline_class: string }
 interface YearJson { year: number; holidays: unknown; workdays: unknown }
+export interface IntakeContextJson { category: CategoryJson | null; settings: unknown; years: YearJson[]; region_path: string | null }
 
 /** The city's own calendar years over the shipped ones. */
 function mergeYears(rows: readonly YearJson[]): HolidayCalendarYear[] {
@@ -60,33 +61,38 @@ export function createCaseCatalog({ db }: { db: DB }) {
   }
 
   /**
-   * What an intake reads besides the routing answer, in one round trip: the category (checked
-   * like categoryByCode with activeOnly), the case settings, the working calendar and the path
-   * of the region the case lies in (null outside the city).
+   * What an intake needs besides the routing answer — the category, the case settings, the working
+   * calendar and the path of the region the case lies in (null outside the city) — as one JSON
+   * value: the routing query carries it as an extra column, so the intake reads both in one round
+   * trip. `intakeContextOf` reads it back and checks the category like categoryByCode (activeOnly).
    */
-  async function intakeContext(ex: Executor, tenantId: number, code: string, regionId: number | null) {
-    const { rows: [row] } = await sql<{ category: CategoryJson | null; settings: unknown; years: YearJson[]; region_path: string | null }>`
-      select (select json_build_object('id', id, 'code', code, 'active', active, 'deadline_amount', deadline_amount, 'deadline_class', deadline_class)
-                from case_category where tenant_id = ${tenantId} and code = ${code}) as category,
-             (select settings from tenant where id = ${tenantId}) as settings,
-             (select coalesce(json_agg(json_build_object('year', year, 'holidays', holidays, 'workdays', workdays)), '[]'::json)
-                from holiday_calendar where tenant_id = ${tenantId}) as years,
-             (select path from region where tenant_id = ${tenantId} and id = ${regionId}) as region_path`.execute(ex);
-    const c = row!.category;
+  function intakeContextSql(tenantId: number, code: string, regionId: number | null): RawBuilder<IntakeContextJson> {
+    return sql<IntakeContextJson>`json_build_object(
+      'category', (select json_build_object('id', id, 'code', code, 'active', active, 'deadline_amount', deadline_amount, 'deadline_class', deadline_class)
+                     from case_category where tenant_id = ${tenantId} and code = ${code}),
+      'settings', (select settings from tenant where id = ${tenantId}),
+      'years', (select coalesce(json_agg(json_build_object('year', year, 'holidays', holidays, 'workdays', workdays)), '[]'::json)
+                  from holiday_calendar where tenant_id = ${tenantId}),
+      'region_path', (select path from region where tenant_id = ${tenantId} and id = ${regionId}::bigint))`;
+  }
+
+  function intakeContextOf(row: IntakeContextJson, code: string) {
+    const c = row.category;
     if (!c || !c.active) throw new AppError(422, 'CASE_UNKNOWN_CATEGORY', { code }, [{ field: 'categoryCode', problem: 'CASE_UNKNOWN_CATEGORY', params: { code } }]);
-    const s = { ...DEFAULT_CASE_SETTINGS, ...((row!.settings as { cases?: Partial<CaseSettings> } | null)?.cases ?? {}) };
+    const s = { ...DEFAULT_CASE_SETTINGS, ...((row.settings as { cases?: Partial<CaseSettings> } | null)?.cases ?? {}) };
     return {
       category: { id: Number(c.id), code: c.code, deadlineAmount: Number(c.deadline_amount), deadlineClass: c.deadline_class as DeadlineClass },
       settings: s,
-      calendar: calendarOf(mergeYears(row!.years), s),
-      regionPath: row!.region_path,
+      calendar: calendarOf(mergeYears(row.years), s),
+      regionPath: row.region_path,
     };
   }
 
   return {
     settings: (tenantId: number, ex: Executor = db) => settings(ex, tenantId),
     calendar: (tenantId: number, ex: Executor = db) => calendar(ex, tenantId),
-    intakeContext,
+    intakeContextSql,
+    intakeContextOf,
 
     async updateSettings(actor: Actor, next: CaseSettings, ctx: AuditContext): Promise<CaseSettings> {
       const hours = next.officeHours.map((h) => [toMinutes(h.start), toMinutes(h.end)] as const);

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bboxCentre, type AreaGeometry, type Position } from '@cc/domain';
+import { sql } from 'kysely';
+import { bboxCentre, CASE_STATE_CATEGORY, CASE_STATES, type AreaGeometry, type CaseState, type Position } from '@cc/domain';
 import { createTestApp, login, multipartFile, PNG_1x1, type Session, type TestApp } from '../../../test/harness.js';
 import { loadDemoCity } from '../demo/load-demo-city.js';
 import { listTuning } from './cases.service.js';
@@ -10,7 +11,7 @@ let t: TestApp;
 const as: Record<string, Session> = {};
 let dongguan: Position;
 const BULK = 240;
-const defaults = { countCap: listTuning.countCap, pageSize: exportTuning.pageSize };
+const defaults = { countCap: listTuning.countCap, searchWindow: listTuning.searchWindow, pageSize: exportTuning.pageSize };
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -35,6 +36,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 afterEach(() => {
   listTuning.countCap = defaults.countCap;
+  listTuning.searchWindow = defaults.searchWindow;
   exportTuning.pageSize = defaults.pageSize;
 });
 
@@ -91,6 +93,60 @@ describe('the ledger at scale', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const asc = await list(as.community!, 'pageSize=500&sort=created_asc');
     expect(asc.items.map((c) => c.id)).toEqual([...seen].reverse());
+  });
+
+  it('pages a text search the same through the newest-cases probe as through the text index', async () => {
+    const pages = async (qs: string) => {
+      const out: { ids: number[]; total: number }[] = [];
+      for (let page = 1; page <= 12; page++) {
+        const p = await list(as.office!, `${qs}&pageSize=5&page=${page}`);
+        out.push({ ids: p.items.map((c) => c.id), total: p.total });
+      }
+      return out;
+    };
+    for (const [q, sort] of [['积水第2', ''], ['积水第2', '&sort=created_asc'], ['积水', '&sort=deadline_asc'], ['暴露垃圾', '']] as const) {
+      const qs = `q=${encodeURIComponent(q)}${sort}`;
+      listTuning.searchWindow = 0; // no probe: the index plan
+      const byIndex = await pages(qs);
+      expect(byIndex.flatMap((p) => p.ids).length, qs).toBeGreaterThan(5);
+      for (const window of [7, 30, 100_000]) { // the probe gives up, succeeds on the first pages only, holds every candidate
+        listTuning.searchWindow = window;
+        expect(await pages(qs), `${qs} window ${window}`).toEqual(byIndex);
+      }
+    }
+  });
+
+  it('filters by region through the path index and by relapse through its own index, as the plain conditions do', async () => {
+    const regions = await t.db.selectFrom('region').select(['id', 'path', 'level']).where('level', 'in', ['street', 'community', 'grid']).execute();
+    const withCases = await t.db.selectFrom('case_record').select(['id', 'region_path', 'state', 'relapse_count', 'category_id']).execute();
+    const open = new Set(CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open'));
+    for (const level of ['street', 'community', 'grid']) {
+      const r = regions.find((x) => x.level === level && withCases.some((c) => c.region_path?.startsWith(x.path)))!;
+      const expected = withCases.filter((c) => c.region_path?.startsWith(r.path) && open.has(c.state as CaseState)).length;
+      expect(expected, level).toBeGreaterThan(0);
+      const p = await list(as.office!, `regionId=${r.id}&stateCategory=open&sort=deadline_asc&pageSize=500`);
+      expect(p.total, level).toBe(expected);
+    }
+    expect((await list(as.office!, 'regionId=999999999&pageSize=5')).total).toBe(0);
+    // Two relapsed copies: the filter finds exactly them, newest first, and by category.
+    const two = withCases.filter((c) => c.region_path !== null).slice(0, 2).map((c) => c.id);
+    await t.db.updateTable('case_record').set({ relapse_count: 1 }).where('id', 'in', two).execute();
+    const relapsed = await list(as.office!, 'relapsed=true&pageSize=50');
+    expect(relapsed.items.map((c) => c.id).sort()).toEqual([...two].sort());
+    const cat = withCases.find((c) => c.id === two[0])!.category_id;
+    expect((await list(as.office!, `relapsed=true&categoryId=${cat}&pageSize=50`)).total).toBe(withCases.filter((c) => two.includes(c.id) && c.category_id === cat).length);
+    await t.db.updateTable('case_record').set({ relapse_count: 0 }).where('id', 'in', two).execute();
+  });
+
+  it('keeps the open-state partial indexes on the domain’s list of open states', async () => {
+    const open = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open').sort();
+    const { rows } = await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes where tablename = 'case_record' and indexdef like '%WHERE%state%'`.execute(t.db);
+    const names = rows.map((r) => r.indexname);
+    expect(names).toEqual(expect.arrayContaining(['case_record_open_map_ix', 'case_record_open_region_ix']));
+    for (const r of rows.filter((x) => x.indexname.includes('_open_'))) {
+      const states = [...r.indexdef.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort();
+      expect(states, r.indexname).toEqual(open);
+    }
   });
 
   it('keeps the scope: the community sees its cases, its neighbour none of them, the office all', async () => {

@@ -237,12 +237,13 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
     },
   };
 
-  async function runExport(actor: Actor, jobId: number, query: CaseListQuery) {
+  async function runExport(actor: Actor, jobId: number, listQuery: CaseListQuery) {
     const set = (v: { state?: string; processed?: number; total?: number; file_id?: number; error?: string; finished_at?: Date }) =>
       db.updateTable('export_job').set({ ...v, updated_at: new Date() }).where('tenant_id', '=', actor.tenantId).where('id', '=', jobId).execute();
     let out: PassThrough | undefined;
     try {
       const now = clock.now();
+      const query = await cases.resolveFilter(actor, listQuery);
       const total = await cases.filteredCases(actor, query, now).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       await set({ state: 'running', total: Number(total.n) });
       // The workbook streams into the file store (hashed into a temporary file); nothing holds the whole file.

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DB, Executor } from '../../platform/database.js';
+import { prepared, type DB, type Executor } from '../../platform/database.js';
 
 /**
  * The next number of a sequence (case numbers per day, document numbers per year). The row is
@@ -27,7 +27,7 @@ export async function nextSeq(tx: Executor, tenantId: number, kind: string, peri
  */
 export async function nextSeqGapsAllowed(db: DB, tenantId: number, kind: string, period: string): Promise<number> {
   const { rows } = await sql<{ last: number }>`
-    with s as (
+    ${prepared('next_seq')} with s as (
       insert into doc_sequence (tenant_id, kind, period, last) values (${tenantId}, ${kind}, ${period}, 1)
       on conflict (tenant_id, kind, period) do update set last = doc_sequence.last + 1
       returning last),
@@ -80,7 +80,7 @@ const NUMBERING_BATCH = 5_000;
 export async function numberDocuments(db: DB): Promise<number> {
   let total = 0;
   for (;;) {
-    const { rows } = await sql<{ n: number }>`select cc_number_documents(${NUMBERING_BATCH}) as n`.execute(db);
+    const { rows } = await sql<{ n: number }>`${prepared('number_documents')} select cc_number_documents(${NUMBERING_BATCH}) as n`.execute(db);
     const n = Number(rows[0]!.n);
     total += n;
     if (n < NUMBERING_BATCH) return total;

@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { ASSIGNMENT_KIND_RULES, ROUTING_STEPS, type AssignmentKind, type MapSettings, type Position, type ResponsibilityAnswer, type RoutingStep } from '@cc/domain';
 import type { Actor } from '../../platform/actor.js';
 import { regionInScope } from '../../platform/access.js';
 import type { Clock } from '../../platform/clock.js';
-import type { DB, Executor } from '../../platform/database.js';
+import { prepared, type DB, type Executor } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import { todayIn } from './assignments.service.js';
 import type { CityIndex, RoutingIndex } from './routing-index.js';
@@ -27,20 +27,33 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
    * connection while holding the first could deadlock the pool under load (issue 6 soak).
    */
   async function resolve(tenantId: number, lat: number, lng: number, date?: string, category?: string, ex?: Executor): Promise<ResponsibilityAnswer> {
+    return (await resolveWith(tenantId, lat, lng, date, category, ex)).answer;
+  }
+
+  /**
+   * The answer, and with it (same round trip) what `extra` selects for the deepest region found
+   * (grid, else community, else street; null outside the city) — the case intake reads its
+   * category, settings and calendar this way.
+   */
+  async function resolveWith<T = null>(
+    tenantId: number, lat: number, lng: number, date: string | undefined, category: string | undefined, ex: Executor | undefined,
+    extra?: (regionId: number | null) => RawBuilder<T>,
+  ): Promise<{ answer: ResponsibilityAnswer; extra: T }> {
     // Optimistic: answer from the index already held and check its version in the same query;
     // if the city's geometry moved meanwhile, rebuild and answer again.
     const held = index.peek(tenantId);
     if (held) {
-      const answer = await answerWith(tenantId, held.index, held.settings, lat, lng, date, category, false, ex);
-      if (answer) return answer;
+      const r = await answerWith(tenantId, held.index, held.settings, lat, lng, date, category, false, ex, extra);
+      if (r) return r;
     }
     const fresh = await index.get(tenantId);
-    return (await answerWith(tenantId, fresh.index, fresh.settings, lat, lng, date, category, true, ex))!;
+    return (await answerWith(tenantId, fresh.index, fresh.settings, lat, lng, date, category, true, ex, extra))!;
   }
 
-  async function answerWith(
+  async function answerWith<T>(
     tenantId: number, idx: CityIndex, cfg: MapSettings, lat: number, lng: number, date: string | undefined, category: string | undefined, final = false, ex: Executor = db,
-  ): Promise<ResponsibilityAnswer | null> {
+    extra?: (regionId: number | null) => RawBuilder<T>,
+  ): Promise<{ answer: ResponsibilityAnswer; extra: T } | null> {
     const p: Position = [lng, lat];
     const day = date ?? todayIn(clock);
     const { grid, community, street } = idx.locate(p);
@@ -48,15 +61,19 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
     const zoneId = idx.zoneAt(p);
     const nearby = idx.nearbyUnits(p, cfg.frontageRadiusM);
 
-    const targets: { kind: string; ids: number[] }[] = [];
-    if (community) targets.push({ kind: 'community_cover', ids: [community.id] }, { kind: 'pairing', ids: [community.id] });
-    if (segment) targets.push({ kind: 'segment_cover', ids: [segment.entry.id] });
-    if (zoneId) targets.push({ kind: 'zone', ids: [zoneId] });
-    if (nearby.length) targets.push({ kind: 'frontage', ids: nearby.map((n) => n.entry.id) });
+    // Every kind with its targets (an empty list matches nothing): the statement's text is the same
+    // for every point, so it is prepared once per connection (planning it cost more than running it).
+    const targets: { kind: AssignmentKind; ids: number[] }[] = [
+      { kind: 'community_cover', ids: community ? [community.id] : [] },
+      { kind: 'pairing', ids: community ? [community.id] : [] },
+      { kind: 'segment_cover', ids: segment ? [segment.entry.id] : [] },
+      { kind: 'zone', ids: zoneId ? [zoneId] : [] },
+      { kind: 'frontage', ids: nearby.map((n) => n.entry.id) },
+    ];
 
+    const pairs = targets.flatMap((t) => t.ids.map((id) => ({ kind: t.kind, type: ASSIGNMENT_KIND_RULES[t.kind].target, id })));
     // One round trip: on a small machine, three concurrent queries cost more than one combined.
-    const validSql = targets.length
-      ? sql`(select coalesce(json_agg(v order by v.valid_from, v.id), '[]'::json) from (
+    const validSql = sql`(select coalesce(json_agg(v order by v.valid_from, v.id), '[]'::json) from (
             select a.id, a.kind, a.target_id, a.valid_from, a.responsible_unit_id as unit_id, u.name as unit_name,
                    a.responsible_person_id as person_id, p.name as person_name, p.position as person_position,
                    pu.id as person_unit_id, pu.name as person_unit_name, fc.id as contract_id, fc.duties
@@ -67,15 +84,13 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
               left join unit pu on pu.tenant_id = p.tenant_id and pu.id = p.unit_id
              where a.tenant_id = ${tenantId}
                and a.valid_from <= ${day}::date and (a.valid_to is null or a.valid_to >= ${day}::date)
-               and (${sql.join(targets.map((t) => sql`(a.kind = ${t.kind} and a.target_type = ${ASSIGNMENT_KIND_RULES[t.kind as AssignmentKind].target} and a.target_id in (${sql.join(t.ids)}))`), sql` or `)})
-          ) v)`
-      : sql`'[]'::json`;
-    const communitySql = community
-      ? sql`(select json_build_object('id', id, 'name', name) from unit
-              where tenant_id = ${tenantId} and region_id = ${community.id} and kind = 'community' order by id limit 1)`
-      : sql`null::json`;
-    const { rows: [row] } = await sql<{ valid: ValidRow[]; community_unit: { id: number; name: string } | null; steps: string[] | null; geo_version: number }>`
-      select ${validSql} as valid, ${communitySql} as community_unit,
+               and (a.kind, a.target_type, a.target_id) in (select * from unnest(${pairs.map((p) => p.kind)}::text[], ${pairs.map((p) => p.type)}::text[], ${pairs.map((p) => p.id)}::bigint[]))
+          ) v)`;
+    const communitySql = sql`(select json_build_object('id', id, 'name', name) from unit
+              where tenant_id = ${tenantId} and region_id = ${community?.id ?? null}::bigint and kind = 'community' order by id limit 1)`;
+    const extraSql = extra ? sql`, ${extra(grid?.id ?? community?.id ?? street?.id ?? null)} as extra` : sql``;
+    const { rows: [row] } = await sql<{ valid: ValidRow[]; community_unit: { id: number; name: string } | null; steps: string[] | null; geo_version: number; extra?: T }>`
+      ${prepared('routing')} select ${validSql} as valid, ${communitySql} as community_unit${extraSql},
              (select geo_version from tenant where id = ${tenantId}) as geo_version,
              (select steps from routing_rule where tenant_id = ${tenantId} and category_code = ${category ?? ''}) as steps`.execute(ex);
     if (!final && row!.geo_version !== idx.version) return null;
@@ -129,11 +144,12 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
         break;
       }
     }
-    return answer;
+    return { answer, extra: (row!.extra ?? null) as T };
   }
 
   return {
     resolve,
+    resolveWith,
     /** The route's entry: a user may ask only about points in their own area. */
     async query(actor: Actor, q: { lat: number; lng: number; date?: string; category?: string }) {
       const answer = await resolve(actor.tenantId, q.lat, q.lng, q.date, q.category);
