@@ -20,6 +20,7 @@ export * from './cases/working-time.js';
 export * from './cases/holidays.js';
 export * from './cases/categories.js';
 export * from './cases/search.js';
+export * from './cases/case-map.js';
 export * from './schemas/cases.js';
 export * from './inspections/standards.js';
 export * from './inspections/scoring.js';

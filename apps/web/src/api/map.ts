@@ -1,16 +1,18 @@
-import type {
-  CaseMap,
-  MapSettings,
-  RegionGeometryBody,
-  RegionLevel,
-  ResponsibilityAnswer,
-  RoadSegmentView,
-  RoutingStep,
-  SegmentBody,
-  UpdateSegmentBody,
-  UpdateZoneBody,
-  ZoneBody,
-  ZoneView,
+import {
+  decodeCaseMap,
+  type CaseMap,
+  type CaseMapPoint,
+  type MapSettings,
+  type RegionGeometryBody,
+  type RegionLevel,
+  type ResponsibilityAnswer,
+  type RoadSegmentView,
+  type RoutingStep,
+  type SegmentBody,
+  type UpdateSegmentBody,
+  type UpdateZoneBody,
+  type ZoneBody,
+  type ZoneView,
 } from '@cc/domain';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post, put } from './client';
@@ -63,11 +65,23 @@ export function useMapShops(date: string, enabled = true) {
   });
 }
 
+/** The open-case map decoded: one object per point (the server sends columns). */
+export interface OpenCasePoints {
+  items: CaseMapPoint[];
+  limit: number;
+  truncated: boolean;
+}
+
 /** The open cases in the caller's scope as map points (GET /case-map; at most `limit`). */
 export function useCaseMap(q: { category?: string; overdue?: boolean }, enabled = true) {
   return useQuery({
     queryKey: ['case-map', q.category ?? null, q.overdue ?? null],
-    queryFn: ({ signal }) => get<CaseMap>('/case-map', { category: q.category, overdue: q.overdue }, signal),
+    // Decoded once per answer, in the query function: the cache holds the points, and every
+    // render that reads them gets the same array (the layer redraws only on a new answer).
+    queryFn: async ({ signal }): Promise<OpenCasePoints> => {
+      const m = await get<CaseMap>('/case-map', { category: q.category, overdue: q.overdue }, signal);
+      return { items: decodeCaseMap(m), limit: m.limit, truncated: m.truncated };
+    },
     staleTime: 30_000,
     placeholderData: keepPreviousData,
     enabled,

@@ -63,8 +63,9 @@ function OpenCasesLayer({ points }: { points: readonly CaseMapPoint[] }) {
       const meta = document.createElement('div');
       meta.textContent = [stateLabel(p.state, lang), p.category, t(p.overdue ? 'map.caseOverdue' : 'map.caseOnTime')].join(' · ');
       el.append(link, meta, desc);
-      void get<{ number: string; description: string }>(`/cases/${p.id}`).then((c) => {
+      void get<{ number: string; description: string; category: { name: string } }>(`/cases/${p.id}`).then((c) => {
         link.textContent = c.number;
+        meta.textContent = [stateLabel(p.state, lang), c.category.name, t(p.overdue ? 'map.caseOverdue' : 'map.caseOnTime')].join(' · ');
         desc.textContent = c.description.length > 60 ? `${c.description.slice(0, 60)}…` : c.description;
       }, () => undefined);
       return el;
@@ -194,7 +195,8 @@ export default function MapPage() {
       {showCases && (['overdue', 'onTime'] as const).map((k) => (
         <span key={k} className="cc-map-legend__item">
           <span className="cc-map-legend__dot" style={{ background: CASE_COLORS[k] }} />
-          {t(k === 'overdue' ? 'map.caseOverdue' : 'map.caseOnTime')}
+          {/* “待办问题·已超期”: the shops' contract colours above have their own 已过期. */}
+          {`${t('map.openCases')}·${t(k === 'overdue' ? 'map.caseOverdue' : 'map.caseOnTime')}`}
         </span>
       ))}
     </div>

@@ -470,9 +470,24 @@ export const CaseMapPoint = Type.Object({
   overdue: Type.Boolean(),
 });
 export type CaseMapPoint = Static<typeof CaseMapPoint>;
-export const CaseMap = Type.Object({
-  items: Type.Array(CaseMapPoint),
-  limit: Type.Integer({ description: `the most points one answer carries (${CASE_MAP_LIMIT})` }),
-  truncated: Type.Boolean({ description: 'more open cases matched than `limit`: narrow by bbox or category' }),
-});
+/**
+ * The open cases as columns, not one object per point: point i is (id[i], latE6[i], lngE6[i],
+ * states[state[i]], categories[category[i]], overdue[i]); decodeCaseMap turns it into CaseMapPoints.
+ */
+export const CaseMap = Type.Object(
+  {
+    limit: Type.Integer({ description: `the most points one answer carries (${CASE_MAP_LIMIT})` }),
+    truncated: Type.Boolean({ description: 'more open cases matched than `limit`: narrow by bbox or category' }),
+    count: Type.Integer({ minimum: 0, description: 'the number of points in this answer: every column below has this many elements, in the same order' }),
+    states: Type.Array(CaseStateSchema, { description: 'dictionary of `state`: the open states, in the order of CASE_STATES' }),
+    categories: Type.Array(Type.String(), { description: 'dictionary of `category`: the codes of the tenant’s case categories, by category id' }),
+    id: Type.Array(Id, { description: 'case ids' }),
+    latE6: Type.Array(Type.Integer(), { description: 'latitudes in WGS-84 micro-degrees: round(lat × 1e6) (about 0.1 m)' }),
+    lngE6: Type.Array(Type.Integer(), { description: 'longitudes in WGS-84 micro-degrees: round(lng × 1e6)' }),
+    state: Type.Array(Type.Integer({ minimum: 0 }), { description: 'each case’s state, as an index into `states`' }),
+    category: Type.Array(Type.Integer({ minimum: 0 }), { description: 'each case’s category, as an index into `categories`' }),
+    overdue: Type.Array(Type.Integer({ minimum: 0, maximum: 1 }), { description: '1 when the case is past its deadline in a timed state, else 0' }),
+  },
+  { description: 'The open cases of the caller’s scope as map points, one array per field (columnar)' },
+);
 export type CaseMap = Static<typeof CaseMap>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bboxCentre, CASE_MAP_LIMIT, type AreaGeometry, type Position } from '@cc/domain';
+import { sql } from 'kysely';
+import { bboxCentre, CASE_MAP_LIMIT, CASE_STATE_CATEGORY, CASE_STATES, decodeCaseMap, type AreaGeometry, type CaseMap, type Position } from '@cc/domain';
 import { createTestApp, login, multipartFile, PNG_1x1, type Session, type TestApp } from '../../../test/harness.js';
 import { loadDemoCity } from '../demo/load-demo-city.js';
 
@@ -23,11 +24,15 @@ async function report(where: Position, categoryCode: string, description: string
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: number; version: number; state: string; community: { name: string } };
 }
-type Point = { id: number; lat: number; lng: number; state: string; category: string; overdue: boolean };
+const COLUMNS = ['id', 'latE6', 'lngE6', 'state', 'category', 'overdue'] as const;
+/** The columnar answer, checked for shape, with its points decoded. */
 async function map(s: Session, query = '') {
   const res = await s.request({ method: 'GET', url: `/api/v1/case-map${query}` });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { items: Point[]; limit: number; truncated: boolean };
+  const m = res.json() as CaseMap;
+  expect(Object.keys(m).sort()).toEqual(['categories', 'count', 'limit', 'states', 'truncated', ...COLUMNS].sort());
+  for (const c of COLUMNS) expect(m[c], c).toHaveLength(m.count);
+  return { ...m, items: decodeCaseMap(m) };
 }
 
 const ids: Record<string, number> = {};
@@ -57,12 +62,44 @@ describe('GET /api/v1/case-map', () => {
     const m = await map(as.office!);
     expect(m.limit).toBe(CASE_MAP_LIMIT);
     expect(m.truncated).toBe(false);
+    expect(m.count).toBe(3);
     expect(m.items.map((p) => p.id).sort((a, b) => a - b)).toEqual([ids.dgOpen, ids.dgOther, ids.xgOpen].sort((a, b) => a! - b!));
     const p = m.items.find((x) => x.id === ids.dgOpen)!;
     expect(Object.keys(p).sort()).toEqual(['category', 'id', 'lat', 'lng', 'overdue', 'state']);
     expect(p).toMatchObject({ state: 'assigned', category: '0107', overdue: false });
     expect(p.lat).toBeCloseTo(centre['东关社区']![1], 6);
     expect(p.lng).toBeCloseTo(centre['东关社区']![0], 6);
+  });
+
+  it('is columnar: dictionaries of the open states and the tenant’s categories, integer micro-degrees, 0/1 overdue', async () => {
+    const m = await map(as.office!);
+    expect(m.states).toEqual(CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open'));
+    const tenantId = (await t.db.selectFrom('case_record').select('tenant_id').where('id', '=', ids.dgOpen!).executeTakeFirstOrThrow()).tenant_id;
+    const codes = await t.db.selectFrom('case_category').select('code').where('tenant_id', '=', tenantId).orderBy('id').execute();
+    expect(codes.length).toBeGreaterThan(2);
+    expect(m.categories).toEqual(codes.map((c) => c.code));
+    for (const c of ['latE6', 'lngE6', 'state', 'category', 'overdue'] as const) expect(m[c].every(Number.isInteger), c).toBe(true);
+    expect(m.overdue.every((o) => o === 0 || o === 1)).toBe(true);
+    const stored = await sql<{ id: number; lat: number; lng: number; state: string; code: string }>`
+      select c.id, c.lat, c.lng, c.state, k.code from case_record c join case_category k on k.tenant_id = c.tenant_id and k.id = c.category_id
+       where c.id in (${sql.join([ids.dgOpen, ids.dgOther, ids.xgOpen])})`.execute(t.db);
+    expect(stored.rows).toHaveLength(3);
+    for (const r of stored.rows) {
+      const i = m.id.indexOf(Number(r.id));
+      expect(m.latE6[i]).toBe(Math.round(r.lat * 1e6));
+      expect(m.lngE6[i]).toBe(Math.round(r.lng * 1e6));
+      expect(Math.abs(m.items[i]!.lat - r.lat)).toBeLessThan(1e-6);
+      expect(Math.abs(m.items[i]!.lng - r.lng)).toBeLessThan(1e-6);
+      expect(m.states[m.state[i]!]).toBe(r.state);
+      expect(m.categories[m.category[i]!]).toBe(r.code);
+    }
+  });
+
+  it('answers empty columns, not nulls, when nothing matches', async () => {
+    const m = await map(as.office!, '?category=0203');
+    expect(m).toMatchObject({ count: 0, truncated: false, id: [], latE6: [], lngE6: [], state: [], category: [], overdue: [] });
+    expect(m.categories.length).toBeGreaterThan(2);
+    expect(m.items).toEqual([]);
   });
 
   it('is data-scoped like the ledger: a community sees only its own cases, the neighbour none of them', async () => {

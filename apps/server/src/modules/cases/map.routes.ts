@@ -16,7 +16,10 @@ export function caseMapRoutes(deps: { db: DB; clock: Clock; cases: CasesService 
       config: { permission: 'case.read' },
       schema: {
         tags: ['cases'],
-        summary: 'Open cases of the caller’s scope as map points (at most `limit`; `truncated` when more matched)',
+        summary: 'Open cases of the caller’s scope as map points, columnar (at most `limit`; `truncated` when more matched)',
+        description: 'One array per field, `count` elements each, in the same order: point i is `id[i]` at `latE6[i]` / 1e6, `lngE6[i]` / 1e6 '
+          + '(WGS-84), in state `states[state[i]]`, of category `categories[category[i]]`, overdue when `overdue[i]` is 1. '
+          + '`decodeCaseMap` in @cc/domain turns it into points.',
         querystring: CaseMapQuery,
         response: { 200: CaseMap, ...errors },
       },

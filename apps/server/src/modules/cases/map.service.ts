@@ -7,7 +7,10 @@ import { AppError } from '../../platform/errors.js';
 import type { CasesService } from './cases.service.js';
 
 // Literals, not parameters: the partial index case_record_open_map_ix has the same list.
-const OPEN_SQL = sql.raw(CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open').map((s) => `'${s}'`).join(', '));
+const OPEN_STATES = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
+const OPEN_SQL = sql.raw(OPEN_STATES.map((s) => `'${s}'`).join(', '));
+/** The same list as an array: the answer's `states` dictionary, and a state's index in it. */
+const OPEN_ARRAY_SQL = sql.raw(`array[${OPEN_STATES.map((s) => `'${s}'`).join(', ')}]::text[]`);
 const TIMED_SQL = sql.raw(CASE_TIMED_STATES.map((s) => `'${s}'`).join(', '));
 
 export interface BBox { minLng: number; minLat: number; maxLng: number; maxLat: number }
@@ -30,7 +33,10 @@ export function parseBbox(text: string): BBox {
 
 /**
  * The open cases of the caller's scope as map points, in one query that builds the JSON text in
- * the database (no per-case view): the route sends that text as it is.
+ * the database (no per-case view): the route sends that text as it is. The answer is columnar
+ * (CaseMap: one array per field, states and categories as indexes into dictionaries, positions in
+ * integer micro-degrees): about a third of the bytes of one object per point, and well under half
+ * the database time.
  */
 export function createCaseMapService(deps: { db: DB; clock: Clock; cases: Pick<CasesService, 'scopeSql'> }) {
   const { db, clock, cases } = deps;
@@ -50,15 +56,32 @@ export function createCaseMapService(deps: { db: DB; clock: Clock; cases: Pick<C
     ];
     // The unit is joined only for a scoped caller (its path decides what they see).
     const unitJoin = actor.scope === 'tenant' ? sql`` : sql`left join unit u on u.tenant_id = c.tenant_id and u.id = c.responsible_unit_id`;
+    // The columns stay aligned: every array_agg below is a plain one (no ORDER BY, no DISTINCT, no
+    // FILTER) in the same single aggregate, so each row of p is appended to all of them at once, in
+    // whatever order p yields its rows; and each is cut to the same first `limit` elements. (An
+    // ORDER BY in p would cost a sort of every point, ~30 ms at 100,000, for no use to the map.)
+    const column = (expr: string) => sql.raw(`coalesce((array_agg(${expr}))[1:${CASE_MAP_LIMIT}], '{}')`);
     const { rows } = await sql<{ body: string }>`
+      with cat as (
+        select id, code, (row_number() over (order by id) - 1)::int as ix
+          from case_category
+         where tenant_id = ${actor.tenantId})
       select json_build_object(
-               'items', coalesce(json_agg(json_build_object('id', p.id, 'lat', p.lat, 'lng', p.lng, 'state', p.state, 'category', p.category, 'overdue', p.overdue))
-                          filter (where p.n <= ${CASE_MAP_LIMIT}), '[]'::json),
                'limit', ${CASE_MAP_LIMIT}::int,
-               'truncated', count(*) > ${CASE_MAP_LIMIT})::text as body
-        from (select c.id, c.lat, c.lng, c.state, k.code as category, ${overdue} as overdue, row_number() over () as n
+               'truncated', count(*) > ${CASE_MAP_LIMIT},
+               'count', least(count(*), ${CASE_MAP_LIMIT})::int,
+               'states', to_json(${OPEN_ARRAY_SQL}),
+               'categories', (select coalesce(json_agg(code order by ix), '[]'::json) from cat),
+               'id', ${column('p.id')},
+               'latE6', ${column('p.lat_e6')},
+               'lngE6', ${column('p.lng_e6')},
+               'state', ${column('p.state')},
+               'category', ${column('p.category')},
+               'overdue', ${column('p.overdue')})::text as body
+        from (select c.id, round(c.lat * 1e6)::int as lat_e6, round(c.lng * 1e6)::int as lng_e6,
+                     array_position(${OPEN_ARRAY_SQL}, c.state) - 1 as state, k.ix as category, (${overdue} is true)::int as overdue
                 from case_record c
-                join case_category k on k.tenant_id = c.tenant_id and k.id = c.category_id
+                join cat k on k.id = c.category_id
                 ${unitJoin}
                where ${sql.join(where, sql` and `)}
                limit ${CASE_MAP_LIMIT + 1}) p`.execute(db);
