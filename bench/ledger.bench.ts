@@ -113,7 +113,9 @@ export async function runLedger(b: BenchCity): Promise<string> {
     await bare.close();
     await server.close();
   }
-  const openTotal = map[0]!.r.total ?? 0;
+  // The map row (every open case): its point count is the number of open cases (the list's count stops at its cap).
+  const caseMap = map.find((x) => x.label.startsWith('GET /api/v1/case-map ('))!;
+  const openTotal = caseMap.r.total ?? 0;
   const pages = Math.ceil(openTotal / 500);
   const allLedgerP95 = Math.max(...ledger.map((x) => x.r.s.p95));
   const row = (label: string, r: Awaited<ReturnType<typeof timeGets>>) => `| ${label} | ${r.total?.toLocaleString('en') ?? ''} | ${(r.bytes / 1024).toFixed(0)} KB | ${r.s.n} | ${ms(r.s.p50)} | ${ms(r.s.p95)} | ${ms(r.s.max)} |`;
@@ -141,7 +143,7 @@ export async function runLedger(b: BenchCity): Promise<string> {
     row('floor: bare route, one statement, all open cases as the same columnar JSON text (id, latE6, lngE6, state, category id, overdue)', floorPoints!),
     '',
     `Estimated time to load every open case through the list: ${pages} × p50 ≈ ${((pages * map[0]!.r.s.p50) / 1000).toFixed(1)} s (sequential), against ${ms(floorPoints!.s.p50)} for the floor's one request.`,
-    `Target (issue 6): map < 300 ms → ${map[2]!.r.s.p95 < 300 ? 'met' : 'NOT met'} (\`/case-map\` p95 ${ms(map[2]!.r.s.p95)} for ${(map[2]!.r.total ?? 0).toLocaleString('en')} points, ${(map[2]!.r.s.p95 / floorPoints!.s.p95).toFixed(2)}× the floor's p95 of ${ms(floorPoints!.s.p95)}).`,
+    `Target (issue 6): map < 300 ms → ${caseMap.r.s.p95 < 300 ? 'met' : 'NOT met'} (\`/case-map\` p95 ${ms(caseMap.r.s.p95)} for ${(caseMap.r.total ?? 0).toLocaleString('en')} points, ${(caseMap.r.s.p95 / floorPoints!.s.p95).toFixed(2)}× the floor's p95 of ${ms(floorPoints!.s.p95)}).`,
   ];
   await writeResult('ledger', b.engineKey, b.scale, lines);
   return lines.join('\n');
