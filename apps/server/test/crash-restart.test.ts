@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/platform/config.js';
-import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
+import { isRunning, startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
 import { buildServerIfStale, serverBundle } from '../../../scripts/build-server.mjs';
 
 /**
@@ -28,13 +28,9 @@ function postmasterPid(): number | null {
   const f = path.join(dataDir, 'postgres', 'pgdata', 'postmaster.pid');
   return existsSync(f) ? Number(readFileSync(f, 'utf8').split('\n')[0]) : null;
 }
+/** Running, as the app judges it: an exited process that init has not reaped yet (a zombie) has stopped. */
 function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return isRunning(pid);
 }
 
 async function freePort(): Promise<number> {

@@ -134,7 +134,8 @@ describe('现场检查 (issue 5): a weekly inspection scored on a phone without 
     });
     const idle = () => poll(() => page.getByTestId('field-syncbar').getAttribute('data-running')).toBe('false');
     await ctx.setOffline(false); // → 'online': the loop runs, the photo's answer is lost
-    await poll(() => photoAnswers.length).toBe(1);
+    // At least once: on a busy machine the loop may already have sent it again before this looks.
+    await poll(() => photoAnswers.length >= 1).toBe(true);
     await idle();
     // Press 同步 until the outbox is empty: the photo again (same key), then the sheet, whose
     // first answer is lost too, then the same sheet again.

@@ -220,7 +220,7 @@ function isAlive(pid: number): boolean {
  * inits do seconds later (1–2 s on the VM we measured) or never. A postmaster exits only after all
  * its backends have, and a zombie holds no files, ports or shared memory: it has stopped.
  */
-function isRunning(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   if (!isAlive(pid)) return false;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
