@@ -48,9 +48,8 @@ const OPEN_STATES = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open')
 const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp'];
 /** The ledger counts its matches up to this many and then says "10,000+" (tests lower it). */
 export const listTuning = { countCap: 10_000, searchWindow: 2_000 };
-/** The ledger's filters without paging (the export takes these). */
 /**
- * The ledger's filters; `regionPath` is the path of `regionId` as `resolveFilter` found it (null: no
+ * The ledger's filters without paging (the export takes these); `regionPath` is the path of `regionId` as `resolveFilter` found it (null: no
  * such region), so the region filter is a prefix the index can range over, not a subquery.
  */
 type CaseListFilter = Omit<CaseListQuery, 'page' | 'pageSize'> & { regionPath?: string | null };
@@ -633,15 +632,16 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     const order = q.sort === 'deadline_asc' ? sql`c.deadline_at asc nulls last, c.id desc`
       : q.sort === 'created_asc' ? sql`c.created_at asc, c.id asc` : sql`c.created_at desc, c.id desc`;
     // The page's ids from case_record alone (cheap even at a deep offset), then the names for those rows only.
+    // The count runs beside the page (a text search's page may first try the probe).
     const offset = (page - 1) * pageSize;
-    const [probed, count] = await Promise.all([
-      q.q ? searchProbe(actor, q, now, order, offset + pageSize) : null,
-      countCapped(actor, q, now, listTuning.countCap),
-    ]);
-    const ids = probed
-      ? db.selectFrom('case_record as c').select('c.id').where('c.tenant_id', '=', actor.tenantId).where('c.id', '=', sql<number>`any(${probed.slice(offset)}::bigint[])`)
-      : filteredCases(actor, q, now).select('c.id').orderBy(order).limit(pageSize).offset(offset);
-    const rows = await baseQuery(db, actor.tenantId).innerJoin(ids.as('p'), 'p.id', 'c.id').orderBy(order).execute();
+    const pageRows = async () => {
+      const probed = q.q ? await searchProbe(actor, q, now, order, offset + pageSize) : null;
+      const ids = probed
+        ? db.selectFrom('case_record as c').select('c.id').where('c.tenant_id', '=', actor.tenantId).where('c.id', '=', sql<number>`any(${probed.slice(offset)}::bigint[])`)
+        : filteredCases(actor, q, now).select('c.id').orderBy(order).limit(pageSize).offset(offset);
+      return baseQuery(db, actor.tenantId).innerJoin(ids.as('p'), 'p.id', 'c.id').orderBy(order).execute();
+    };
+    const [rows, count] = await Promise.all([pageRows(), countCapped(actor, q, now, listTuning.countCap)]);
     return {
       items: rows.map((r) => coreView(actor, r, now)), total: count.total, totalCapped: count.capped, page, pageSize,
       actions: actionsFor({ create: can(actor, 'case.report'), export: true }),
