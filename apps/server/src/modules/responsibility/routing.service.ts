@@ -61,17 +61,15 @@ export function createRoutingService(deps: { db: DB; clock: Clock; index: Routin
     const zoneId = idx.zoneAt(p);
     const nearby = idx.nearbyUnits(p, cfg.frontageRadiusM);
 
-    // Every kind with its targets (an empty list matches nothing): the statement's text is the same
-    // for every point, so it is prepared once per connection (planning it cost more than running it).
-    const targets: { kind: AssignmentKind; ids: number[] }[] = [
-      { kind: 'community_cover', ids: community ? [community.id] : [] },
-      { kind: 'pairing', ids: community ? [community.id] : [] },
-      { kind: 'segment_cover', ids: segment ? [segment.entry.id] : [] },
-      { kind: 'zone', ids: zoneId ? [zoneId] : [] },
-      { kind: 'frontage', ids: nearby.map((n) => n.entry.id) },
+    // The (kind, target) pairs this point asks about, passed as arrays: the statement's text is the
+    // same for every point, so it is prepared once per connection (planning it cost more than running it).
+    const pair = (kind: AssignmentKind, id: number) => ({ kind, type: ASSIGNMENT_KIND_RULES[kind].target, id });
+    const pairs = [
+      ...(community ? [pair('community_cover', community.id), pair('pairing', community.id)] : []),
+      ...(segment ? [pair('segment_cover', segment.entry.id)] : []),
+      ...(zoneId ? [pair('zone', zoneId)] : []),
+      ...nearby.map((n) => pair('frontage', n.entry.id)),
     ];
-
-    const pairs = targets.flatMap((t) => t.ids.map((id) => ({ kind: t.kind, type: ASSIGNMENT_KIND_RULES[t.kind].target, id })));
     // One round trip: on a small machine, three concurrent queries cost more than one combined.
     const validSql = sql`(select coalesce(json_agg(v order by v.valid_from, v.id), '[]'::json) from (
             select a.id, a.kind, a.target_id, a.valid_from, a.responsible_unit_id as unit_id, u.name as unit_name,
