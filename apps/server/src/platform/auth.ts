@@ -5,6 +5,7 @@ import { combineRoles, type Permission, type RoleCode, type ScopeKind } from '@c
 import type { Actor, RouteAccess } from './actor.js';
 import { prepared, type DB, type Executor } from './database.js';
 import { AppError } from './errors.js';
+import { createBatcher } from './batch.js';
 import type { Clock } from './clock.js';
 
 export const SESSION_COOKIE = 'cc_session';
@@ -28,7 +29,8 @@ export interface AuthOptions {
  * pending forced password change, and the route's permission. Data scope is checked by the
  * services with platform/access.ts, because it depends on the record.
  */
-export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
+export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
+  const opts: SessionOptions = { ...options, sessions: sessionLookup(options.db) };
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;
@@ -58,7 +60,7 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
   });
 }
 
-async function authenticate(request: FastifyRequest, opts: AuthOptions): Promise<Actor | null> {
+async function authenticate(request: FastifyRequest, opts: SessionOptions): Promise<Actor | null> {
   const authz = request.headers.authorization;
   if (authz?.startsWith('Bearer ')) return authenticateToken(authz.slice(7).trim(), opts);
   const cookie = request.cookies[SESSION_COOKIE];
@@ -66,17 +68,33 @@ async function authenticate(request: FastifyRequest, opts: AuthOptions): Promise
   return null;
 }
 
-async function authenticateSession(cookie: string, { db, clock, idleMinutes }: AuthOptions): Promise<Actor> {
+type SessionRow = ActorRow & { id: string; tenant_id: number; user_id: number; csrf_token: string; last_seen_at: Date; revoked_at: Date | null; status: string };
+type SessionOptions = AuthOptions & { sessions: (id: string) => Promise<SessionRow | undefined> };
+
+/**
+ * Session, user, unit, region and roles in one round trip: this runs on every request. Sessions
+ * checked while two such reads are under way go together in the next (platform/batch.ts).
+ */
+function sessionLookup(db: DB) {
+  return createBatcher(async (ids: readonly string[]) => {
+    // One session (an idle server): its own statement, so the plan is cached — with an array the
+    // planner would plan each call anew, its generic plan never looking cheaper than a custom one.
+    const [mark, which] = ids.length === 1 ? [prepared('session'), sql`s.id = ${ids[0]}`] : [prepared('sessions'), sql`s.id = any(${[...new Set(ids)]}::text[])`];
+    const { rows } = await sql<SessionRow>`
+      ${mark} select s.id, s.tenant_id, s.user_id, s.csrf_token, s.last_seen_at, s.revoked_at, u.status, ${ACTOR_COLUMNS}
+        from user_session s
+        join app_user u on u.tenant_id = s.tenant_id and u.id = s.user_id
+        join unit un on un.tenant_id = u.tenant_id and un.id = u.unit_id
+        left join region r on r.tenant_id = un.tenant_id and r.id = un.region_id
+       where ${which}`.execute(db);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
+  });
+}
+
+async function authenticateSession(cookie: string, { db, clock, idleMinutes, sessions }: SessionOptions): Promise<Actor> {
   const id = sha256(cookie);
-  // Session, user, unit, region and roles in one round trip: this runs on every request.
-  const { rows } = await sql<ActorRow & { tenant_id: number; user_id: number; csrf_token: string; last_seen_at: Date; revoked_at: Date | null; status: string }>`
-    ${prepared('session')} select s.tenant_id, s.user_id, s.csrf_token, s.last_seen_at, s.revoked_at, u.status, ${ACTOR_COLUMNS}
-      from user_session s
-      join app_user u on u.tenant_id = s.tenant_id and u.id = s.user_id
-      join unit un on un.tenant_id = u.tenant_id and un.id = u.unit_id
-      left join region r on r.tenant_id = un.tenant_id and r.id = un.region_id
-     where s.id = ${id}`.execute(db);
-  const row = rows[0];
+  const row = await sessions(id);
   if (!row || row.revoked_at || row.status !== 'active') throw new AppError(401, 'SESSION_EXPIRED');
   const now = clock.now();
   const idleMs = now.getTime() - new Date(row.last_seen_at).getTime();

@@ -49,13 +49,21 @@ export function prepared(name: string): RawBuilder<unknown> {
 
 const MARK = /^\s*(?:select\s+)?\/\* prepared:([a-z][a-z0-9_]{0,39}) \*\//;
 
+/** The statement names of the marked texts seen (a bounded number of forms; cleared if that ever fails to hold). */
+const names = new Map<string, string>();
+
 function prepareMarked(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (first: unknown, ...rest: unknown[]) => {
     if (typeof first === 'string') {
       const m = MARK.exec(first);
       if (m) {
-        const name = `${m[1]}_${createHash('sha1').update(first).digest('base64url').slice(0, 16)}`;
+        let name = names.get(first);
+        if (name === undefined) {
+          name = `${m[1]}_${createHash('sha1').update(first).digest('base64url').slice(0, 16)}`;
+          if (names.size >= 1_000) names.clear();
+          names.set(first, name);
+        }
         return query({ name, text: first, values: rest[0] }, ...rest.slice(1));
       }
     }

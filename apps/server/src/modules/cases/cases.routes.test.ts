@@ -177,6 +177,33 @@ describe('scope', () => {
     const byOffice = (await report(as.office!, { source: 'hotline', unitId: other.id, deadlineAt: '2026-03-13T10:00:00.000Z' })).json();
     expect(byOffice).toMatchObject({ state: 'assigned', routedBy: 'office', unit: { id: other.id }, deadline: { at: '2026-03-13T10:00:00.000Z' } });
   });
+
+  it('answers a report with the case exactly as reading it back shows it, to the reporter', async () => {
+    // The POST builds its answer from what the write returned (no read-back): it must not drift
+    // from GET /cases/:id — assigned with a 交办单 and a photo, waiting for the office, recorded by
+    // the office with its own unit and deadline, and without a photo.
+    const units = (await as.office!.request({ method: 'GET', url: '/api/v1/units?pageSize=200' })).json().items;
+    const other = units.find((u: { name: string }) => u.name.includes('西关'));
+    // Another category than the other tests' 0107, so their duplicate suggestions do not see these.
+    const categoryCode = '0102';
+    const made = [
+      [as.inspector!, await report(as.inspector!, { categoryCode })],
+      [as.grid!, await report(as.grid!, { categoryCode, source: 'grid_worker', address: '  东关市场北门  ' })],
+      [as.office!, await report(as.office!, { categoryCode, source: 'hotline', unitId: other.id, deadlineAt: '2026-03-13T10:00:00.000Z', reporterName: '王先生', reporterPhone: '13800000000' })],
+      [as.leader!, await report(as.leader!, { categoryCode, source: 'leader', photos: [], lat: xiguan[1], lng: xiguan[0] })],
+    ] as const;
+    for (const [s, res] of made) {
+      expect(res.statusCode, res.body).toBe(201);
+      const posted = res.json();
+      const read = (await s.request({ method: 'GET', url: `/api/v1/cases/${posted.id}` })).json();
+      expect(posted).toEqual(read);
+    }
+    const [inspector, grid, office, leader] = made.map(([, r]) => r.json());
+    expect(inspector.documents[0].number).toMatch(/^创城交〔2026〕\d+号$/);
+    expect(grid).toMatchObject({ state: 'reported', address: '东关市场北门', documents: [] });
+    expect(office).toMatchObject({ routedBy: 'office', unit: { id: other.id }, reporter: { name: '王先生', phone: '13800000000' } });
+    expect(leader).toMatchObject({ state: 'assigned', photos: [], community: { name: '西关社区' } });
+  });
 });
 
 describe('bad input leaves nothing half-created', () => {

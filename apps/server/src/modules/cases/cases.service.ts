@@ -13,7 +13,7 @@ import { prepared, type DB, type Executor } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { RoutingService } from '../responsibility/routing.service.js';
 import type { CaseCatalog } from './catalog.service.js';
-import { createDocumentNumberer, documentFormat, insertUnnumberedDocument, nextSeq, nextSeqGapsAllowed } from './sequences.js';
+import { createDocumentNumberer, createGapsAllowedSequence, documentFormat, insertUnnumberedDocument, nextSeq } from './sequences.js';
 import type { Selectable } from 'kysely';
 import type { CaseRecordTable } from '../../db/schema.js';
 
@@ -68,6 +68,7 @@ const NOTE_REQUIRED: Partial<Record<CaseEvent, Readonly<Record<'zh-CN' | 'en', s
 export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCatalog; routing: RoutingService }) {
   const { db, clock, catalog, routing } = deps;
   const numberer = createDocumentNumberer(db);
+  const nextCaseSeq = createGapsAllowedSequence(db);
 
   // ---------- scope and roles ----------
 
@@ -141,22 +142,31 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     return row;
   }
 
+  /** One case's row with its photos, events, documents and merge target, as `view` reads it and `intake` writes it. */
+  function viewQuery(ex: Executor, tenantId: number) {
+    return baseQuery(ex, tenantId).select((eb) => [
+      jsonArrayFrom(eb.selectFrom('case_photo as p').select(['p.id', 'p.stage', 'p.taken_at', 'p.lat', 'p.lng', 'p.event_id'])
+        .whereRef('p.tenant_id', '=', 'c.tenant_id').whereRef('p.case_id', '=', 'c.id').orderBy('p.id')).as('photos'),
+      jsonArrayFrom(eb.selectFrom('case_event as e').select(['e.id', 'e.event', 'e.from_state', 'e.to_state', 'e.actor_label', 'e.actor_role', 'e.note', 'e.data', 'e.at'])
+        .whereRef('e.tenant_id', '=', 'c.tenant_id').whereRef('e.case_id', '=', 'c.id').orderBy('e.id')).as('events'),
+      jsonArrayFrom(eb.selectFrom('case_document as d').select(['d.id', 'd.kind', 'd.number_text', 'd.created_at'])
+        .whereRef('d.tenant_id', '=', 'c.tenant_id').whereRef('d.case_id', '=', 'c.id').orderBy('d.id')).as('documents'),
+      jsonObjectFrom(eb.selectFrom('case_record as m').select(['m.id', 'm.number'])
+        .whereRef('m.tenant_id', '=', 'c.tenant_id').whereRef('m.id', '=', 'c.merged_into_id')).as('merged'),
+    ]);
+  }
+  type ViewRow = Awaited<ReturnType<ReturnType<typeof viewQuery>['executeTakeFirstOrThrow']>>;
+
   /** One case with its photos, events, documents and merge target: one query (each round trip costs). */
   async function view(actor: Actor, id: number, ex: Executor = db): Promise<CaseView> {
-    const t = actor.tenantId;
-    const row = await baseQuery(ex, t).where('c.id', '=', id).where(scopeSql(actor)).modifyFront(prepared('case_view'))
-      .select((eb) => [
-        jsonArrayFrom(eb.selectFrom('case_photo as p').select(['p.id', 'p.stage', 'p.taken_at', 'p.lat', 'p.lng', 'p.event_id'])
-          .whereRef('p.tenant_id', '=', 'c.tenant_id').whereRef('p.case_id', '=', 'c.id').orderBy('p.id')).as('photos'),
-        jsonArrayFrom(eb.selectFrom('case_event as e').select(['e.id', 'e.event', 'e.from_state', 'e.to_state', 'e.actor_label', 'e.actor_role', 'e.note', 'e.data', 'e.at'])
-          .whereRef('e.tenant_id', '=', 'c.tenant_id').whereRef('e.case_id', '=', 'c.id').orderBy('e.id')).as('events'),
-        jsonArrayFrom(eb.selectFrom('case_document as d').select(['d.id', 'd.kind', 'd.number_text', 'd.created_at'])
-          .whereRef('d.tenant_id', '=', 'c.tenant_id').whereRef('d.case_id', '=', 'c.id').orderBy('d.id')).as('documents'),
-        jsonObjectFrom(eb.selectFrom('case_record as m').select(['m.id', 'm.number'])
-          .whereRef('m.tenant_id', '=', 'c.tenant_id').whereRef('m.id', '=', 'c.merged_into_id')).as('merged'),
-      ]).executeTakeFirst();
+    const row = await viewQuery(ex, actor.tenantId).where('c.id', '=', id).where(scopeSql(actor)).modifyFront(prepared('case_view')).executeTakeFirst();
     if (!row) throw notFound('case');
+    return viewOf(actor, row);
+  }
+
+  function viewOf(actor: Actor, row: ViewRow): CaseView {
     const { photos, events, documents, merged, ...r } = row;
+    const id = r.id;
     const now = clock.now();
     const office = can(actor, 'case.manage');
     return {
@@ -181,7 +191,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
   // ---------- photos ----------
 
   async function attachPhotos(tx: Executor, tenantId: number, caseId: number, eventId: number | null, stage: CasePhotoStage, photos: readonly PhotoInput[], by: number | null) {
-    if (!photos.length) return;
+    if (!photos.length) return [];
     const ids = [...new Set(photos.map((p) => p.fileId))];
     const files = await tx.selectFrom('stored_file').select(['id', 'mime']).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
     const used = await tx.selectFrom('case_photo').select(['file_id', 'case_id']).where('tenant_id', '=', tenantId).where('file_id', 'in', ids).where('case_id', '!=', caseId).execute();
@@ -197,10 +207,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
       if ((p.lat === undefined) !== (p.lng === undefined)) problems.push({ field: `photos/${i}`, problem: 'CASE_PHOTO_INVALID', params: { reason: { 'zh-CN': '经纬度须同时填写', en: 'lat and lng go together' } } });
     });
     if (problems.length) throw new AppError(422, 'VALIDATION_FAILED', {}, problems);
-    await tx.insertInto('case_photo').values(photos.map((p) => ({
+    return tx.insertInto('case_photo').values(photos.map((p) => ({
       tenant_id: tenantId, case_id: caseId, event_id: eventId, stage, file_id: p.fileId, taken_at: p.takenAt ?? null,
       lat: p.lat ?? null, lng: p.lng ?? null, uploaded_by: by,
-    }))).execute();
+    }))).returning(['id', 'stage', 'taken_at', 'lat', 'lng', 'event_id']).execute();
   }
 
   // ---------- intake ----------
@@ -249,6 +259,15 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
    * caller's transaction, the same statement runs in that transaction.
    */
   async function intake(tenantId: number, input: IntakeInput, ctx: AuditContext, tx?: Executor): Promise<number> {
+    return (await intakeRow(tenantId, input, ctx, tx)).id;
+  }
+
+  /**
+   * The intake, answering with the case as written — the row the write statement returned, with
+   * the names view() joins, its events, the 交办单 row and the photos — so the caller that shows
+   * it (the POST) does not read it back. The 交办单's number is filled in by `withNumbers`.
+   */
+  async function intakeRow(tenantId: number, input: IntakeInput, ctx: AuditContext, tx?: Executor): Promise<ViewRow> {
     const ex = tx ?? db;
     assertFuture(input.deadlineAt);
     const routed = await routing.resolveWith(tenantId, input.lat, input.lng, undefined, input.categoryCode, tx,
@@ -298,10 +317,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     const slip = assigned ? documentFormat(k.settings.slipNumberFormat, Number(day.slice(0, 4))) : null;
     const audit = redact({ source: input.source, category: k.category.code, lat: input.lat, lng: input.lng });
 
-    const seq = tx ? await nextSeq(tx, tenantId, 'case', day) : await nextSeqGapsAllowed(db, tenantId, 'case', day);
+    const seq = tx ? await nextSeq(tx, tenantId, 'case', day) : await nextCaseSeq(tenantId, 'case', day);
     const number = `${day}${String(seq).padStart(4, '0')}`;
     const write = async (t: Executor) => {
-      const { rows: [r] } = await sql<{ id: number; report_event_id: number }>`
+      const { rows: [r] } = await sql<Omit<ViewRow, 'photos' | 'merged'> & { report_event_id: number }>`
         ${prepared('case_intake')} with c as (
           insert into case_record (tenant_id, number, source, category_id, description, address, lat, lng, grid_id, community_id, street_id, region_path,
                                    state, version, responsible_unit_id, routed_by, routing, deadline_amount, deadline_class, inspection_ref,
@@ -311,7 +330,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
                   ${state}, ${events.length}, ${unitId}, ${routedBy}, ${JSON.stringify(answer)}::jsonb, ${k.category.deadlineAmount}, ${k.category.deadlineClass}, ${input.inspectionRef ?? null},
                   ${input.reporter.userId}, ${input.reporter.name ?? null}, ${input.reporter.phone ?? null}, ${input.reporter.ipHash ?? null},
                   ${assigned ? now : null}::timestamptz, ${deadline}::timestamptz, ${assigned ? now : null}::timestamptz, ${now}, ${now})
-          returning id),
+          returning *),
         e as (
           insert into case_event (tenant_id, case_id, event, from_state, to_state, actor_user_id, actor_role, actor_label, data, at)
           select ${tenantId}, c.id, v.event, v.from_state, v.to_state, v.actor_user_id, v.actor_role, v.actor_label, v.data, ${now}::timestamptz
@@ -319,11 +338,12 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
               ord: i, event: x.event, from_state: x.from, to_state: x.to, actor_user_id: x.actor.userId, actor_role: x.actor.role, actor_label: x.actor.label, data: x.data,
             })))}::jsonb) as v(ord int, event text, from_state text, to_state text, actor_user_id bigint, actor_role text, actor_label text, data jsonb)
            order by v.ord
-          returning id, event),
+          returning id, event, from_state, to_state, actor_label, actor_role, note, data, at),
         d as (
           insert into case_document (tenant_id, case_id, event_id, kind, year, number_format, unit_id, deadline_at, created_at)
           select ${tenantId}, c.id, e.id, 'assignment_slip', ${Number(day.slice(0, 4))}, ${slip}, ${unitId}, ${deadline}::timestamptz, ${now}::timestamptz
-            from c, e where e.event = 'assign' and ${slip}::text is not null),
+            from c, e where e.event = 'assign' and ${slip}::text is not null
+          returning id, kind, number_text, created_at),
         o as (
           insert into outbox (tenant_id, topic, case_id, created_at, payload)
           select ${tenantId}, v.topic, c.id, ${now}::timestamptz,
@@ -335,12 +355,42 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
           select ${ctx.tenantId}, ${ctx.actorUserId}, ${ctx.actorLabel}, 'case.reported', 'case', c.id::text,
                  ${JSON.stringify(audit)}::jsonb || jsonb_build_object('number', ${number}::text), ${ctx.ip}, ${ctx.requestId}
             from c)
-        select c.id, (select e.id from e where e.event = 'report') as report_event_id from c`.execute(t);
-      if (input.photos.length) await attachPhotos(t, tenantId, r!.id, r!.report_event_id, 'before', input.photos, input.reporter.userId);
-      return r!.id;
+        -- The case as view() shows it (baseQuery's names), from what this statement wrote.
+        select c.*, k.code as category_code, k.name as category_name, k.major_name, k.major_code, k.closing as category_closing,
+               u.name as unit_name, u.path as unit_path, g.name as grid_name, cm.name as community_name, st.name as street_name,
+               (select json_agg(json_build_object('id', e.id, 'event', e.event, 'from_state', e.from_state, 'to_state', e.to_state, 'actor_label', e.actor_label,
+                                                  'actor_role', e.actor_role, 'note', e.note, 'data', e.data, 'at', e.at) order by e.id) from e) as events,
+               (select coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'number_text', d.number_text, 'created_at', d.created_at) order by d.id), '[]')
+                  from d) as documents,
+               (select e.id from e where e.event = 'report') as report_event_id
+          from c
+          join case_category k on k.tenant_id = c.tenant_id and k.id = c.category_id
+          left join unit u on u.tenant_id = c.tenant_id and u.id = c.responsible_unit_id
+          left join region g on g.tenant_id = c.tenant_id and g.id = c.grid_id
+          left join region cm on cm.tenant_id = c.tenant_id and cm.id = c.community_id
+          left join region st on st.tenant_id = c.tenant_id and st.id = c.street_id`.execute(t);
+      const { report_event_id: reportEventId, ...row } = r!;
+      const photos = await attachPhotos(t, tenantId, row.id, reportEventId, 'before', input.photos, input.reporter.userId);
+      return { ...row, photos, merged: null } as ViewRow;
     };
     if (tx) return write(tx);
     return input.photos.length ? db.transaction().execute(write) : write(db);
+  }
+
+  /**
+   * The documents an intake wrote, with the numbers the numbering step gave them after commit;
+   * one read for those another instance numbered (or none could be given: they stay without).
+   */
+  async function withNumbers(tenantId: number, documents: ViewRow['documents']): Promise<ViewRow['documents']> {
+    if (!documents.some((d) => d.number_text === null)) return documents;
+    const given = await numberer.settle().catch(() => new Map<number, string>());
+    const numbers = new Map(documents.flatMap((d) => (d.number_text === null && given.get(d.id) !== undefined ? [[d.id, given.get(d.id)!] as const] : [])));
+    const missing = documents.filter((d) => d.number_text === null && !numbers.has(d.id)).map((d) => d.id);
+    if (missing.length) {
+      const rows = await db.selectFrom('case_document').select(['id', 'number_text']).where('tenant_id', '=', tenantId).where('id', 'in', missing).execute();
+      for (const r of rows) if (r.number_text !== null) numbers.set(r.id, r.number_text);
+    }
+    return documents.map((d) => (numbers.has(d.id) ? { ...d, number_text: numbers.get(d.id)! } : d));
   }
 
   // ---------- transitions ----------
@@ -678,14 +728,15 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
         throw new AppError(403, 'CASE_SOURCE_NOT_ALLOWED', { source: b.source });
       }
       if (['citizen', 'open311'].includes(b.source)) throw new AppError(403, 'CASE_SOURCE_NOT_ALLOWED', { source: b.source });
-      const id = await intake(actor.tenantId, {
+      const row = await intakeRow(actor.tenantId, {
         ...b, photos: b.photos ?? [], reporter: { userId: actor.userId, label: actor.displayName, name: b.reporterName ?? null, phone: b.reporterPhone ?? null },
         // The office registers what it records itself (立案 is its own decision); others follow the city's settings.
         ...(office && { autoAssign: true }),
       }, ctx);
-      // Saved: a numbering failure now leaves the 交办单 to the dispatcher (see transition).
-      await numberer.settle().catch(() => undefined);
-      return view(actor, id);
+      // The reporter always sees their own report (scopeSql), so the answer is the case as written,
+      // with the 交办单's number once given. Saved: a numbering failure now leaves the 交办单 to the
+      // dispatcher (see transition), and the answer shows it without a number.
+      return viewOf(actor, { ...row, documents: await withNumbers(row.tenant_id, row.documents) });
     },
 
     async preview(actor: Actor, q: { lat: number; lng: number; categoryCode: string }): Promise<CasePreview> {

@@ -7,7 +7,7 @@ import { createRoutingIndex } from '../responsibility/routing-index.js';
 import { createRoutingService } from '../responsibility/routing.service.js';
 import { createCaseCatalog } from './catalog.service.js';
 import { createCasesService } from './cases.service.js';
-import { numberDocuments } from './sequences.js';
+import { createGapsAllowedSequence, numberDocuments } from './sequences.js';
 
 let t: TestApp;
 let office: Session;
@@ -125,5 +125,22 @@ describe('numbering 交办单 after commit', () => {
     const seqRow = await t.db.selectFrom('doc_sequence').select('last').where('kind', '=', 'assignment_slip').where('period', '=', '2026').executeTakeFirstOrThrow();
     expect(Number(seqRow.last)).toBe(before + 30);
     expect(await numberDocuments(t.db)).toBe(0);
+  });
+
+  it('hands out each day’s case numbers once, in batches shared by the intakes asking at the same time, also from two instances', async () => {
+    const tid = (await t.db.selectFrom('tenant').select('id').executeTakeFirstOrThrow()).id;
+    // Two instances’ allocators, each sending while two statements are under way and batching the rest.
+    const [a, b] = [createGapsAllowedSequence(t.db), createGapsAllowedSequence(t.db)];
+    const asks = Array.from({ length: 300 }, (_, i) => ({ take: i % 3 ? a : b, period: i % 2 ? '29990101' : '29990102' }));
+    const got = await Promise.all(asks.map((x) => x.take(tid, 'case-test', x.period)));
+    for (const period of ['29990101', '29990102']) {
+      const mine = got.filter((_, i) => asks[i]!.period === period).sort((x, y) => x - y);
+      expect(mine).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+      const row = await t.db.selectFrom('doc_sequence').select('last').where('tenant_id', '=', tid).where('kind', '=', 'case-test').where('period', '=', period).executeTakeFirstOrThrow();
+      expect(Number(row.last)).toBe(150);
+    }
+    // Each instance’s numbers of one period come in the order they were asked for.
+    const fromA = got.filter((_, i) => asks[i]!.take === a && asks[i]!.period === '29990101');
+    expect(fromA).toEqual([...fromA].sort((x, y) => x - y));
   });
 });
