@@ -187,16 +187,21 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
           sql<boolean>`c.created_at > min(c.closed_at) over (partition by c.category_id, floor(c.lat / ${dLat}), floor(c.lng / ${dLng}))`.as('repeat'),
           eb.val(1).as('one'),
         ]);
-      const rows = await db.selectFrom(inner.as('x'))
-        .innerJoin('case_category as k', (j) => j.on('k.tenant_id', '=', actor.tenantId).onRef('k.id', '=', 'x.category_id'))
+      // Grouped by the window's own partition (category id, cell), so one sort serves both; the
+      // category's code and name are joined to the 500 groups kept, not to every case.
+      const groups = db.selectFrom(inner.as('x'))
         .select((eb) => [
-          'k.code', 'k.name', eb.fn.avg<number>('x.lat').as('lat'), eb.fn.avg<number>('x.lng').as('lng'), eb.fn.countAll<number>().as('cases'),
+          'x.category_id', eb.fn.avg<number>('x.lat').as('lat'), eb.fn.avg<number>('x.lng').as('lng'), eb.fn.countAll<number>().as('cases'),
           sql<number>`sum(x.relapse_count) + count(*) filter (where x.repeat)`.as('relapses'),
-          sql<number[]>`array_agg(x.id order by x.id)`.as('ids'),
+          sql<number[]>`array_agg(x.id order by x.id)`.as('ids'), eb.fn.min<number>('x.id').as('first_id'),
         ])
-        .groupBy(['k.code', 'k.name', 'x.cy', 'x.cx'])
+        .groupBy(['x.category_id', 'x.cy', 'x.cx'])
         .having(sql`sum(x.relapse_count) + count(*) filter (where x.repeat)`, '>=', q.minRelapses ?? 1)
-        .orderBy('relapses', 'desc').limit(500).execute();
+        .orderBy('relapses', 'desc').orderBy('cases', 'desc').orderBy('first_id').limit(500);
+      const rows = await db.selectFrom(groups.as('g'))
+        .innerJoin('case_category as k', (j) => j.on('k.tenant_id', '=', actor.tenantId).onRef('k.id', '=', 'g.category_id'))
+        .select(['k.code', 'k.name', 'g.lat', 'g.lng', 'g.cases', 'g.relapses', 'g.ids'])
+        .orderBy('g.relapses', 'desc').orderBy('g.cases', 'desc').orderBy('g.first_id').execute();
       return {
         items: rows.map((r) => ({
           lat: Number(r.lat), lng: Number(r.lng), category: { code: r.code, name: r.name }, relapses: Number(r.relapses), cases: Number(r.cases),
