@@ -2,17 +2,14 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rgbPng } from './support/png';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { MapSettings } from '@cc/domain';
-import { demoAccounts, launchBrowser, loginThroughForm, newContext, PHONE, shot, type DemoAccount } from './support/browser';
+import { PHONE, shot, useBrowserSession, type newContext } from './support/browser';
 import { apiGet, screenPoint, type RegionFeature } from './support/map';
 
-let browser: Browser;
-let accounts: DemoAccount[];
+const session = useBrowserSession();
 let dir: string;
-const account = (username: string) => accounts.find((a) => a.username === username)!;
-const contexts: BrowserContext[] = [];
 
 /** A 96×96 PNG: a diagonal gradient of one colour, so the thumbnails tell the stages apart. */
 function png([r, g, b]: [number, number, number]): Buffer {
@@ -26,26 +23,12 @@ async function photoFile(name: string, rgb: [number, number, number]): Promise<s
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
   dir = await mkdtemp(path.join(os.tmpdir(), 'cc-e2e-cases-'));
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
-
-async function signedIn(username: string, options: Parameters<typeof newContext>[1] = {}): Promise<Page> {
-  // The users are in China: show times as they see them, whatever the machine running the test.
-  const ctx = await newContext(browser, { timezoneId: 'Asia/Shanghai', ...options });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  const a = account(username);
-  await loginThroughForm(page, a.username, a.password);
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
-}
+// The users are in China: show times as they see them, whatever the machine running the test.
+const signedIn = (username: string, options: Parameters<typeof newContext>[1] = {}): Promise<Page> =>
+  session.signedIn(username, { timezoneId: 'Asia/Shanghai', ...options });
 
 const summary = (page: Page) => page.getByTestId('case-summary');
 const stateOf = (page: Page) => summary(page).getByTestId('case-state').innerText();

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { FrontageContractPage } from '@cc/domain';
-import { demoAccounts, launchBrowser, loginThroughForm, newContext, shot, type DemoAccount } from './support/browser';
+import { loginThroughForm, shot, useBrowserSession } from './support/browser';
 import { apiGet } from './support/map';
 
-let browser: Browser;
-let accounts: DemoAccount[];
-const account = (username: string) => accounts.find((a) => a.username === username)!;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const { account, context } = useBrowserSession();
 
 async function tableShops(page: Page): Promise<string[]> {
   return (await page.getByTestId('frontage-table').getByTestId('frontage-open').allInnerTexts()).map((s) => s.trim());
@@ -31,7 +20,7 @@ async function openContract(page: Page, shop: string) {
 describe('frontage contracts (门前责任书)', () => {
   it('a community sees only its own shops, records a failed check and renews a contract', async () => {
     // What the whole county has, for comparison.
-    const officeCtx = await newContext(browser);
+    const officeCtx = await context();
     const officePage = await officeCtx.newPage();
     const office = account('office');
     await loginThroughForm(officePage, office.username, office.password);
@@ -39,7 +28,7 @@ describe('frontage contracts (门前责任书)', () => {
     const county = (await apiGet<FrontageContractPage>(officePage, '/frontage-contracts?pageSize=500')).items.map((c) => c.shop.name);
     await officeCtx.close();
 
-    const ctx = await newContext(browser);
+    const ctx = await context();
     const page = await ctx.newPage();
     const community = account('community');
     await loginThroughForm(page, community.username, community.password);

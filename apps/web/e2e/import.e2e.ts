@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import type { MapSettings, RegionList, ResponsibilityAnswer, UnitPage } from '@cc/domain';
-import { PHONE, demoAccounts, launchBrowser, loginThroughForm, newContext, shot, type DemoAccount } from './support/browser';
+import { PHONE, loginThroughForm, shot, useBrowserSession } from './support/browser';
 import { apiGet, screenPoint, type RegionFeature } from './support/map';
 
 /**
@@ -12,18 +12,7 @@ import { apiGet, screenPoint, type RegionFeature } from './support/map';
  * fixed file imports, and the responsibility map then names the new shop at its door.
  */
 
-let browser: Browser;
-let accounts: DemoAccount[];
-const account = (username: string) => accounts.find((a) => a.username === username)!;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const { account, context } = useBrowserSession();
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -54,7 +43,7 @@ async function uploadFile(page: Page, name: string, data: Buffer) {
 
 describe('Excel import (数据导入)', () => {
   it('the office imports shops: two bad rows are refused with reasons, the fixed file imports, and the map names the new shop', async () => {
-    const ctx = await newContext(browser);
+    const ctx = await context();
     const page = await ctx.newPage();
     const office = account('office');
     await loginThroughForm(page, office.username, office.password);
@@ -201,7 +190,7 @@ describe('Excel import (数据导入)', () => {
   });
 
   it('fits a phone: the wizard and a list page’s 导入 / 导出 buttons at 360 px', async () => {
-    const ctx = await newContext(browser, { viewport: PHONE });
+    const ctx = await context({ viewport: PHONE });
     const page = await ctx.newPage();
     const office = account('office');
     await loginThroughForm(page, office.username, office.password);

@@ -1,32 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demoAccounts, launchBrowser, loginThroughForm, newContext, shot, type DemoAccount } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { loginThroughForm, shot, useBrowserSession, type newContext } from './support/browser';
 import { apiGet, centreOf, type RegionFeature } from './support/map';
 import { rgbPng } from './support/png';
 
-let browser: Browser;
-let accounts: DemoAccount[];
-const contexts: BrowserContext[] = [];
+const { account, context } = useBrowserSession();
 const DESK = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 const PLAN = `社区每周检查-${Date.now().toString(36).slice(-4)}`;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
-
 async function signedIn(username: string, options: Parameters<typeof newContext>[1] = {}): Promise<Page> {
-  const ctx = await newContext(browser, { timezoneId: 'Asia/Shanghai', viewport: DESK, ...options });
-  contexts.push(ctx);
+  const ctx = await context({ timezoneId: 'Asia/Shanghai', viewport: DESK, ...options });
   const page = await ctx.newPage();
   page.setDefaultTimeout(60_000);
-  const a = accounts.find((x) => x.username === username)!;
+  const a = account(username);
   // The shared test machine is slow at times: one more try after a reload, with a picture of what was on screen.
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES, type AssignmentView, type MapSettings } from '@cc/domain';
-import { demoAccounts, launchBrowser, loginThroughForm, newContext, shot, type DemoAccount } from './support/browser';
+import { loginThroughForm, shot, useBrowserSession } from './support/browser';
 import { apiGet, centreOf, openMap, screenPoint, type RegionFeature } from './support/map';
 
-let browser: Browser;
-let accounts: DemoAccount[];
-const account = (username: string) => accounts.find((a) => a.username === username)!;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const { account, context } = useBrowserSession();
 
 describe('responsibility map', () => {
   let westGridCentre: [number, number];
   let view: MapSettings['mapCenter'];
 
   it('the office clicks a grid and sees its grid, community and cover leader, today and on a past day', async () => {
-    const ctx = await newContext(browser);
+    const ctx = await context();
     const page = await ctx.newPage();
     const office = account('office');
     await loginThroughForm(page, office.username, office.password);
@@ -76,7 +64,7 @@ describe('responsibility map', () => {
   });
 
   it('a community user clicking inside another community is told it is outside their area', async () => {
-    const ctx = await newContext(browser);
+    const ctx = await context();
     const page = await ctx.newPage();
     const community = account('community');
     await loginThroughForm(page, community.username, community.password);
@@ -94,7 +82,7 @@ describe('responsibility map', () => {
   });
 
   it('works on a phone in English: the answer opens in a drawer', async () => {
-    const ctx = await newContext(browser, { lang: 'en', viewport: { width: 360, height: 740 } });
+    const ctx = await context({ lang: 'en', viewport: { width: 360, height: 740 } });
     const page = await ctx.newPage();
     const office = account('office');
     await loginThroughForm(page, office.username, office.password);

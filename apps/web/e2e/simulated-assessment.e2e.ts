@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demoAccounts, launchBrowser, loginThroughForm, newContext, PHONE, shot, type DemoAccount } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { loginThroughForm, PHONE, shot, useBrowserSession, type newContext } from './support/browser';
 import { apiGet } from './support/map';
 import { SIMULATED } from '../../server/src/modules/demo/demo-simulated.js';
 
-let browser: Browser;
-let accounts: DemoAccount[];
-const contexts: BrowserContext[] = [];
+const { account, context } = useBrowserSession();
 const DESK = { width: 1280, height: 860 };
 const T = 300_000;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
-
 async function signedIn(username: string, options: Parameters<typeof newContext>[1] = {}): Promise<Page> {
-  const ctx = await newContext(browser, { timezoneId: 'Asia/Shanghai', viewport: DESK, ...options });
-  contexts.push(ctx);
+  const ctx = await context({ timezoneId: 'Asia/Shanghai', viewport: DESK, ...options });
   const page = await ctx.newPage();
   page.setDefaultTimeout(60_000);
-  const a = accounts.find((x) => x.username === username)!;
+  const a = account(username);
   for (let attempt = 1; ; attempt++) {
     try {
       await loginThroughForm(page, a.username, a.password);

@@ -1,30 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demoAccounts, launchBrowser, loginThroughForm, newContext, PHONE, shot, type DemoAccount } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PHONE, shot, useBrowserSession } from './support/browser';
 
-let browser: Browser;
-let accounts: DemoAccount[];
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  accounts = await demoAccounts();
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
-
-async function signedIn(username: string, options: Parameters<typeof newContext>[1] = {}): Promise<Page> {
-  const ctx = await newContext(browser, options);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  const a = accounts.find((x) => x.username === username)!;
-  await loginThroughForm(page, a.username, a.password);
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
-}
+const { signedIn } = useBrowserSession();
 
 /** The app answers within a few seconds on a shared machine; the default poll gives up after one. */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });

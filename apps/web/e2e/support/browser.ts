@@ -137,18 +137,25 @@ export function useBrowserSession() {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
   });
-  return {
-    account: (username: string): DemoAccount => {
-      const a = accounts.find((x) => x.username === username);
-      if (!a) throw new Error(`no demo account ${username}`);
-      return a;
-    },
-    /** A new context (see newContext), closed with the file. */
-    context: async (options: Parameters<typeof newContext>[1] = {}): Promise<BrowserContext> => {
-      if (!browser) throw new Error('useBrowserSession: the browser starts in beforeAll');
-      const ctx = await newContext(browser, options);
-      contexts.push(ctx);
-      return ctx;
-    },
+  const account = (username: string): DemoAccount => {
+    const a = accounts.find((x) => x.username === username);
+    if (!a) throw new Error(`no demo account ${username}`);
+    return a;
   };
+  /** A new context (see newContext), closed with the file. */
+  const context = async (options: Parameters<typeof newContext>[1] = {}): Promise<BrowserContext> => {
+    if (!browser) throw new Error('useBrowserSession: the browser starts in beforeAll');
+    const ctx = await newContext(browser, options);
+    contexts.push(ctx);
+    return ctx;
+  };
+  /** A page in a new context, signed in as `username` through the login form, once it has left /login. */
+  const signedIn = async (username: string, options: Parameters<typeof newContext>[1] = {}): Promise<Page> => {
+    const page = await (await context(options)).newPage();
+    const a = account(username);
+    await loginThroughForm(page, a.username, a.password);
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    return page;
+  };
+  return { account, context, signedIn };
 }
