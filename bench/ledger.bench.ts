@@ -10,17 +10,13 @@
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
-import { CASE_STATE_CATEGORY, CASE_STATES, CASE_TIMED_STATES } from '@cc/domain';
+// The state lists as the map's own query writes them (the partial index case_record_open_map_ix has the open list).
+import { OPEN_STATES_ARRAY_SQL, OPEN_STATES_SQL, TIMED_STATES_SQL } from '../apps/server/src/modules/cases/state-sql.js';
 import { cityCounts, header, isMain, login, standalone, startApp, writeResult, type BenchCity } from './lib/context.js';
 import { ms, summarize, type LatencySummary } from './lib/stats.js';
 
 const N = Number(process.env.BENCH_REQUESTS ?? 30);
 const WARMUP = 5;
-const OPEN = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
-// Literals, as in the map's own query (the partial index case_record_open_map_ix has this list).
-const OPEN_SQL = sql.raw(OPEN.map((s) => `'${s}'`).join(', '));
-const OPEN_ARRAY_SQL = sql.raw(`array[${OPEN.map((s) => `'${s}'`).join(', ')}]::text[]`);
-const TIMED_SQL = sql.raw(CASE_TIMED_STATES.map((s) => `'${s}'`).join(', '));
 
 async function timeGets(url: string, headers: Record<string, string>, n: number): Promise<{ s: LatencySummary; bytes: number; total: number | null }> {
   let bytes = 0;
@@ -80,11 +76,11 @@ export async function runLedger(b: BenchCity): Promise<string> {
                'id', coalesce(array_agg(id), '{}'),
                'latE6', coalesce(array_agg(round(lat * 1e6)::int), '{}'),
                'lngE6', coalesce(array_agg(round(lng * 1e6)::int), '{}'),
-               'state', coalesce(array_agg(array_position(${OPEN_ARRAY_SQL}, state) - 1), '{}'),
+               'state', coalesce(array_agg(array_position(${OPEN_STATES_ARRAY_SQL}, state) - 1), '{}'),
                'category', coalesce(array_agg(category_id), '{}'),
-               'overdue', coalesce(array_agg(((state in (${TIMED_SQL}) and deadline_at < now()) is true)::int), '{}'))::text as body
+               'overdue', coalesce(array_agg(((state in (${TIMED_STATES_SQL}) and deadline_at < now()) is true)::int), '{}'))::text as body
         from case_record
-       where tenant_id = ${city.tenantId} and state in (${OPEN_SQL})`.execute(db);
+       where tenant_id = ${city.tenantId} and state in (${OPEN_STATES_SQL})`.execute(db);
     return reply.type('application/json; charset=utf-8').send(rows[0]!.body);
   });
   await bare.listen({ port: 0, host: '127.0.0.1' });

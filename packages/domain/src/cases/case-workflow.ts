@@ -84,6 +84,8 @@ export type CaseEvent = (typeof CASE_EVENTS)[number];
 export type CaseActorRole = 'office' | 'unit' | 'inspector';
 
 const OPEN_BEFORE_CLOSE: CaseState[] = ['reported', 'registered', 'assigned', 'rectifying', 'returned', 'return_requested', 'deferral_requested', 'deferred', 'submitted'];
+/** The open states (CASE_STATE_CATEGORY 'open'), in the order of CASE_STATES: the partial indexes and the map's dictionary use this list. */
+export const CASE_OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
 /** States in which the deadline runs and an overdue case may be escalated (督办). */
 export const CASE_TIMED_STATES: readonly CaseState[] = ['assigned', 'rectifying', 'returned', 'return_requested', 'deferral_requested'];
 

@@ -1,7 +1,7 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import {
-  CASE_SOURCES, CASE_STATE_CATEGORY, caseSearchQuery, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
+  CASE_OPEN_STATES, CASE_SOURCES, CASE_STATE_CATEGORY, caseSearchQuery, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
   type CaseActorRole, type CaseEvent, type CaseListQuery, type CasePage, type CasePreview, type CaseSource, type CaseState, type CaseView,
   type CaseSettings, type CreateCaseBody, type DeadlineClass, type WorkCalendar, type MessageParam, type HideCaseBody, type PhotoInput, type ResponsibilityAnswer, type TransitionBody, type CasePhotoStage,
 } from '@cc/domain';
@@ -44,7 +44,6 @@ export interface IntakeInput {
 }
 
 const TIMED = CASE_TIMED_STATES as readonly string[];
-const OPEN_STATES = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
 const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp'];
 /** The ledger counts its matches up to this many and then says "10,000+" (tests lower it). */
 export const listTuning = { countCap: 10_000, searchWindow: 2_000 };
@@ -242,7 +241,7 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     const dLng = s.duplicateRadiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
     const rows = await ex.selectFrom('case_record').select(['id', 'number', 'state', 'lat', 'lng', 'created_at', 'description'])
       .where('tenant_id', '=', tenantId).where('category_id', '=', categoryId).where('created_at', '>=', since)
-      .where('state', 'in', OPEN_STATES).where('lat', '>=', lat - dLat).where('lat', '<=', lat + dLat).where('lng', '>=', lng - dLng).where('lng', '<=', lng + dLng)
+      .where('state', 'in', CASE_OPEN_STATES).where('lat', '>=', lat - dLat).where('lat', '<=', lat + dLat).where('lng', '>=', lng - dLng).where('lng', '<=', lng + dLng)
       .$if(excludeId !== undefined, (q) => q.where('id', '!=', excludeId!))
       .orderBy('created_at', 'desc').limit(10).execute();
     return rows.map((r) => ({ ...r, distanceM: Math.round(distanceM([lng, lat], [r.lng, r.lat])) })).filter((r) => r.distanceM <= s.duplicateRadiusM)

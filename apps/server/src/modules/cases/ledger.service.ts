@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { sql, type SqlBool } from 'kysely';
 import { loadExcelJS } from '../../platform/exceljs.js';
 import {
-  localDate, CASE_SOURCE_LABELS, CASE_STATE_LABELS, CASE_STATES, CASE_STATE_CATEGORY, CASE_TIMED_STATES, DEADLINE_CLASSES,
+  localDate, CASE_OPEN_STATES, CASE_SOURCE_LABELS, CASE_STATE_LABELS, CASE_STATES, CASE_TIMED_STATES, DEADLINE_CLASSES,
   type CaseListQuery, type CaseSource, type CaseState, type CaseStats, type HotSpot, type RecheckResultBody, type RecheckView,
 } from '@cc/domain';
 import type { FastifyBaseLogger } from 'fastify';
@@ -18,7 +18,6 @@ import { startOfDay, type CasesService } from './cases.service.js';
 import { DEFAULT_MAP_SETTINGS } from '../responsibility/settings.service.js';
 
 const TIMED = [...CASE_TIMED_STATES];
-const OPEN = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
 const DEADLINE_UNITS: Record<(typeof DEADLINE_CLASSES)[number], string> = {
   emergency_hours: '小时（紧急）', working_hours: '个工作小时', working_days: '个工作日', calendar_days: '个自然日',
 };
@@ -136,7 +135,7 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
           .select((eb) => [
             'u.id as id', 'u.name as name',
             eb.fn.countAll<number>().filterWhere('c.assigned_at', 'is not', null).as('assigned'),
-            eb.fn.countAll<number>().filterWhere('c.state', 'in', OPEN).as('open'),
+            eb.fn.countAll<number>().filterWhere('c.state', 'in', CASE_OPEN_STATES).as('open'),
             eb.fn.countAll<number>().filterWhere('c.state', '=', 'closed').as('closed'),
             eb.fn.countAll<number>().filterWhere((w) => w.and([w('c.state', '=', 'closed'), w('c.closed_on_time', '=', true)])).as('closed_on_time'),
             eb.fn.countAll<number>().filterWhere('c.returned_count', '>', 0).as('returned'),
@@ -154,7 +153,7 @@ export function createLedgerService(deps: { db: DB; clock: Clock; cases: CasesSe
       const overdueTotal = units.reduce((n, u) => n + Number(u.overdue), 0);
       return {
         from: q.from ?? null, to: q.to ?? null,
-        totals: { all: count([...CASE_STATES]), open: count(OPEN), closed: count(['closed']), overdue: overdueTotal },
+        totals: { all: count([...CASE_STATES]), open: count([...CASE_OPEN_STATES]), closed: count(['closed']), overdue: overdueTotal },
         byState: byState.map((x) => ({ state: x.state as CaseState, count: Number(x.n) })),
         byCategory: byCategory.map((x) => ({ code: x.code, name: x.name, count: Number(x.n) })),
         units: units.map((u) => {

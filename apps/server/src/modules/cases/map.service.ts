@@ -1,17 +1,11 @@
 import { sql, type SqlBool } from 'kysely';
-import { CASE_MAP_LIMIT, CASE_STATE_CATEGORY, CASE_STATES, CASE_TIMED_STATES, type CaseMapQuery } from '@cc/domain';
+import { CASE_MAP_LIMIT, type CaseMapQuery } from '@cc/domain';
 import type { Actor } from '../../platform/actor.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DB } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { CasesService } from './cases.service.js';
-
-// Literals, not parameters: the partial index case_record_open_map_ix has the same list.
-const OPEN_STATES = CASE_STATES.filter((s) => CASE_STATE_CATEGORY[s] === 'open');
-const OPEN_SQL = sql.raw(OPEN_STATES.map((s) => `'${s}'`).join(', '));
-/** The same list as an array: the answer's `states` dictionary, and a state's index in it. */
-const OPEN_ARRAY_SQL = sql.raw(`array[${OPEN_STATES.map((s) => `'${s}'`).join(', ')}]::text[]`);
-const TIMED_SQL = sql.raw(CASE_TIMED_STATES.map((s) => `'${s}'`).join(', '));
+import { OPEN_STATES_ARRAY_SQL, OPEN_STATES_SQL, TIMED_STATES_SQL } from './state-sql.js';
 
 export interface BBox { minLng: number; minLat: number; maxLng: number; maxLat: number }
 
@@ -45,10 +39,10 @@ export function createCaseMapService(deps: { db: DB; clock: Clock; cases: Pick<C
     const box = q.bbox !== undefined ? parseBbox(q.bbox) : null;
     const codes = q.category ? [...new Set(q.category.split(','))] : [];
     const now = clock.now();
-    const overdue = sql<SqlBool>`(c.state in (${TIMED_SQL}) and c.deadline_at < ${now})`;
+    const overdue = sql<SqlBool>`(c.state in (${TIMED_STATES_SQL}) and c.deadline_at < ${now})`;
     const where = [
       sql`c.tenant_id = ${actor.tenantId}`,
-      sql`c.state in (${OPEN_SQL})`,
+      sql`c.state in (${OPEN_STATES_SQL})`,
       ...(actor.scope === 'tenant' ? [] : [cases.scopeSql(actor)]),
       ...(codes.length ? [sql`k.code in (${sql.join(codes)})`] : []),
       ...(q.overdue === undefined ? [] : [q.overdue ? overdue : sql`not ${overdue}`]),
@@ -70,7 +64,7 @@ export function createCaseMapService(deps: { db: DB; clock: Clock; cases: Pick<C
                'limit', ${CASE_MAP_LIMIT}::int,
                'truncated', count(*) > ${CASE_MAP_LIMIT},
                'count', least(count(*), ${CASE_MAP_LIMIT})::int,
-               'states', to_json(${OPEN_ARRAY_SQL}),
+               'states', to_json(${OPEN_STATES_ARRAY_SQL}),
                'categories', (select coalesce(json_agg(code order by ix), '[]'::json) from cat),
                'id', ${column('p.id')},
                'latE6', ${column('p.lat_e6')},
@@ -79,7 +73,7 @@ export function createCaseMapService(deps: { db: DB; clock: Clock; cases: Pick<C
                'category', ${column('p.category')},
                'overdue', ${column('p.overdue')})::text as body
         from (select c.id, round(c.lat * 1e6)::int as lat_e6, round(c.lng * 1e6)::int as lng_e6,
-                     array_position(${OPEN_ARRAY_SQL}, c.state) - 1 as state, k.ix as category, (${overdue} is true)::int as overdue
+                     array_position(${OPEN_STATES_ARRAY_SQL}, c.state) - 1 as state, k.ix as category, (${overdue} is true)::int as overdue
                 from case_record c
                 join cat k on k.id = c.category_id
                 ${unitJoin}
