@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_MESSAGES, type AssignmentView, type MapSettings } from '@cc/domain';
+import { decodeCaseMap, ERROR_MESSAGES, type AssignmentView, type CaseMap, type CategoryView, type MapSettings } from '@cc/domain';
 import { loginThroughForm, shot, useBrowserSession } from './support/browser';
 import { apiGet, centreOf, openMap, screenPoint, type RegionFeature } from './support/map';
 
-const { account, context } = useBrowserSession();
+const { account, context, signedIn } = useBrowserSession();
 
 describe('responsibility map', () => {
   let westGridCentre: [number, number];
@@ -95,5 +95,44 @@ describe('responsibility map', () => {
     expect(await panel.innerText()).toContain('Responsible here');
     await shot(page, 'map-phone-en', { fullPage: false });
     await ctx.close();
+  });
+
+  it('shows an open case as a point whose popup names its category at once, and its number once the case has loaded', async () => {
+    const page = await signedIn('office');
+    const mapView = (await apiGet<MapSettings>(page, '/settings/map')).mapCenter;
+    // One open case reported by the office, away from the other tests' clicks.
+    const communities = (await apiGet<{ features: RegionFeature[] }>(page, '/regions/geojson?level=community')).features;
+    const [lng, lat] = centreOf(communities.find((c) => c.properties.name === '东关社区')!);
+    const me = await apiGet<{ csrfToken: string }>(page, '/auth/me');
+    const made = await page.request.post('/api/v1/cases', {
+      headers: { 'x-csrf-token': me.csrfToken },
+      data: { source: 'hotline', categoryCode: '0107', description: '地图弹窗检查：积水孳生蚊虫', lat, lng },
+    });
+    expect(made.status(), await made.text()).toBe(201);
+    const madeId = ((await made.json()) as { id: number }).id;
+    const points = decodeCaseMap(await apiGet<CaseMap>(page, '/case-map'));
+    const categories = await apiGet<CategoryView[]>(page, '/case-categories?active=true');
+    expect(points.map((x) => x.id)).toContain(madeId);
+    // Hold every case's own read until the popup has been seen: what it shows first comes from the map's answer.
+    let release = () => {};
+    const held = new Promise<void>((r) => { release = r; });
+    await page.route(/\/api\/v1\/cases\/\d+$/, async (route) => { await held; await route.continue(); });
+    await page.goto('/map?cases=1');
+    await page.getByTestId('map-open-cases-count').waitFor();
+    const p = points.find((x) => x.id === madeId)!;
+    const at = await screenPoint(page, mapView, [p.lng, p.lat]);
+    await page.mouse.click(at.x, at.y);
+    const popup = page.getByTestId('case-map-popup');
+    await popup.waitFor();
+    // Points may lie close together: judge the popup by the case it opened for.
+    const opened = (await popup.getByRole('link').innerText()).trim();
+    const shown = points.find((x) => `#${x.id}` === opened)!;
+    expect(shown).toBeDefined();
+    const name = categories.find((c) => c.code === shown.category)!.name;
+    expect(await popup.innerText()).toContain(name);
+    expect(await popup.innerText()).not.toContain(shown.category);
+    await shot(page, 'map-open-case-popup', { fullPage: false });
+    release();
+    await expect.poll(() => popup.getByRole('link').innerText(), { timeout: 20_000 }).toMatch(/^\d{12}$/);
   });
 });

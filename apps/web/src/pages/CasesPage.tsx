@@ -32,7 +32,8 @@ const csv = <T extends string>(v: string | null, allowed: readonly T[]) =>
 function readFilters(params: URLSearchParams): CaseFilters {
   const states = csv(params.get('state'), CASE_STATES);
   const sources = csv(params.get('source'), CASE_SOURCES);
-  const open = params.get('open');
+  // `open` is the page's own name; `stateCategory` is the API's, accepted so a link written with it works.
+  const open = params.get('open') ?? params.get('stateCategory');
   const sort = params.get('sort');
   return {
     q: params.get('q')?.trim() || undefined,
@@ -202,7 +203,7 @@ export default function CasesPage() {
             placeholder={t('cases.filters.openClosed')}
             aria-label={t('cases.filters.openClosed')}
             value={filters.stateCategory}
-            onChange={(v) => setQuery({ open: v })}
+            onChange={(v) => setQuery({ open: v, stateCategory: undefined })}
             options={[
               { value: 'open', label: t('cases.filters.open') },
               { value: 'closed', label: t('cases.filters.closed') },

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Button, DatePicker, Drawer, Grid, Select, Space, Switch, Typography } from 'antd';
 import dayjs from 'dayjs';
@@ -6,6 +6,8 @@ import { useTranslation } from 'react-i18next';
 import type { CaseMapPoint, RegionLevel } from '@cc/domain';
 import type { FrontageStatus } from '../api/frontage';
 import { get } from '../api/client';
+import { useCaseCategories } from '../api/cases';
+import { categoryName } from '../components/cases/CategorySelect';
 import { useCaseMap, useMapSettings, useMapShops, useRegionGeo, useResponsibility, useRoutingRules, useSegments, useZones, type RegionFeature } from '../api/map';
 import { ResponsibilityPanel } from '../components/ResponsibilityPanel';
 import { QueryError } from '../components/QueryError';
@@ -47,6 +49,11 @@ function OpenCasesLayer({ points }: { points: readonly CaseMapPoint[] }) {
   const lang = useLanguage();
   const navigate = useNavigate();
   const [renderer] = useState(() => L.canvas({ padding: 0.5, pane: PANES.point }));
+  const categories = useCaseCategories();
+  // The map's answer names categories by code; the popup shows the name at once, before the case loads.
+  // Read when a popup opens (a ref: the categories arriving must not redraw every point).
+  const names = useRef(new Map<string, string>());
+  names.current = useMemo(() => new Map((categories.data ?? []).map((c) => [c.code, categoryName(c, lang)])), [categories.data, lang]);
   useEffect(() => {
     if (!ctx) return;
     const popup = (p: CaseMapPoint) => {
@@ -61,11 +68,11 @@ function OpenCasesLayer({ points }: { points: readonly CaseMapPoint[] }) {
       });
       const desc = document.createElement('div');
       const meta = document.createElement('div');
-      meta.textContent = [stateLabel(p.state, lang), p.category, t(p.overdue ? 'map.caseOverdue' : 'map.caseOnTime')].join(' · ');
+      meta.textContent = [stateLabel(p.state, lang), names.current.get(p.category) ?? p.category, t(p.overdue ? 'map.caseOverdue' : 'map.caseOnTime')].join(' · ');
       el.append(link, meta, desc);
       void get<{ number: string; description: string; category: { name: string } }>(`/cases/${p.id}`).then((c) => {
         link.textContent = c.number;
-        meta.textContent = [stateLabel(p.state, lang), c.category.name, t(p.overdue ? 'map.caseOverdue' : 'map.caseOnTime')].join(' · ');
+        meta.textContent = [stateLabel(p.state, lang), names.current.get(p.category) ?? c.category.name, t(p.overdue ? 'map.caseOverdue' : 'map.caseOnTime')].join(' · ');
         desc.textContent = c.description.length > 60 ? `${c.description.slice(0, 60)}…` : c.description;
       }, () => undefined);
       return el;
