@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's default on two cores is one worker: the database-bound server files then wait on
+    // PostgreSQL in turn. Two workers keep both the test process and PostgreSQL busy.
+    maxWorkers: 2,
     projects: [
       {
         test: { name: 'domain', include: ['packages/domain/src/**/*.test.ts'] },
@@ -23,7 +26,9 @@ export default defineConfig({
           globalSetup: ['apps/web/e2e/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // One browser journey at a time, after the other projects.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
