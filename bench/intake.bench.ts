@@ -14,6 +14,7 @@ import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { CATEGORY_SEEDS } from '@cc/domain';
 import { cityCounts, header, isMain, login, standalone, startApp, writeResult, type BenchCity } from './lib/context.js';
+import { cpuDuring, type CpuSample } from './lib/cpu.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { ms, rng, summarize } from './lib/stats.js';
 
@@ -53,7 +54,8 @@ export async function runIntake(b: BenchCity): Promise<string> {
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const bareBase = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`;
 
-  const results: { clients: number; app: LoadResult; floor: LoadResult; lockWaiters: number }[] = [];
+  const results: { clients: number; app: LoadResult; floor: LoadResult; lockWaiters: number; appCpu: CpuSample | null; floorCpu: CpuSample | null }[] = [];
+  const window = [WARMUP * 1000, (WARMUP + SECONDS) * 1000] as const;
   try {
     for (const clients of LEVELS) {
       console.log(`${clients} clients: app …`);
@@ -63,19 +65,19 @@ export async function runIntake(b: BenchCity): Promise<string> {
         void sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
           .then((r) => { waits.push(r.rows[0]!.n); }, () => undefined);
       }, 200);
-      const app = await runLoad(sessions.slice(0, clients).map((s, i) => ({
+      const { result: app, cpu: appCpu } = await cpuDuring(runLoad(sessions.slice(0, clients).map((s, i) => ({
         url: `${server.base}/api/v1/cases`, headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf },
         bodies: bodies.slice((i * 20) % bodies.length, ((i * 20) % bodies.length) + 20),
-      })), { seconds: SECONDS, warmupSeconds: WARMUP, expectStatus: 201 });
+      })), { seconds: SECONDS, warmupSeconds: WARMUP, expectStatus: 201 }), ...window);
       clearInterval(sampler);
       const lockWaiters = waits.length ? waits.reduce((a, x) => a + x, 0) / waits.length : 0;
       console.log(`  ${(app.ok / SECONDS).toFixed(0)} req/s, ${app.failed} failed${app.firstError ? ` (${app.firstError})` : ''}; ${lockWaiters.toFixed(1)} sessions waiting on locks on average`);
       console.log(`${clients} clients: bare INSERT …`);
-      const floor = await runLoad(Array.from({ length: clients }, (_, i) => ({
+      const { result: floor, cpu: floorCpu } = await cpuDuring(runLoad(Array.from({ length: clients }, (_, i) => ({
         url: `${bareBase}/insert`, headers: { 'content-type': 'application/json' }, bodies: bodies.slice((i * 20) % bodies.length, ((i * 20) % bodies.length) + 20),
-      })), { seconds: SECONDS, warmupSeconds: WARMUP, expectStatus: 201 });
+      })), { seconds: SECONDS, warmupSeconds: WARMUP, expectStatus: 201 }), ...window);
       console.log(`  ${(floor.ok / SECONDS).toFixed(0)} req/s, ${floor.failed} failed${floor.firstError ? ` (${floor.firstError})` : ''}`);
-      results.push({ clients, app, floor, lockWaiters });
+      results.push({ clients, app, floor, lockWaiters, appCpu, floorCpu });
     }
   } finally {
     await bare.close();
@@ -88,6 +90,10 @@ export async function runIntake(b: BenchCity): Promise<string> {
     const s = summarize(r.latencies);
     return `| ${r.clients} | ${label} | ${(r.ok / r.seconds).toFixed(0)} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} | ${r.failed} |`;
   };
+  // CPU per answered request over the measured window: where the machine's time went.
+  const perRequest = (v: number | null, r: LoadResult) => (v === null ? 'n/a' : `${(v / Math.max(1, r.ok)).toFixed(2)} ms`);
+  const cpuRow = (label: string, r: LoadResult, c: CpuSample | null) =>
+    `| ${r.clients} | ${label} | ${c ? perRequest(c.node, r) : 'n/a'} | ${c ? perRequest(c.postgres, r) : 'n/a'} | ${c ? perRequest(c.machine, r) : 'n/a'} | ${c?.machine != null ? `${(c.machine / (SECONDS * 1000)).toFixed(2)}` : 'n/a'} |`;
   const at100 = results.find((r) => r.clients === 100) ?? results[results.length - 1]!;
   const ratio100 = at100.app.ok / Math.max(1, at100.floor.ok);
   const p99at100 = summarize(at100.app.latencies).p99;
@@ -101,6 +107,12 @@ export async function runIntake(b: BenchCity): Promise<string> {
     '| clients | request | req/s | p50 | p99 | max | failed |',
     '|---|---|---|---|---|---|---|',
     ...results.flatMap((r) => [row('app: POST /api/v1/cases', r.app), row('floor: bare INSERT', r.floor)]),
+    '',
+    'CPU time per answered request in the measured window (Linux /proc; the Node process holds the app *and* the load clients; "PostgreSQL" is every postgres process on this machine, n/a for a server elsewhere), and how many of the machine’s cores were busy:',
+    '',
+    '| clients | request | Node process | PostgreSQL | whole machine | cores busy |',
+    '|---|---|---|---|---|---|',
+    ...results.flatMap((r) => [cpuRow('app', r.app, r.appCpu), cpuRow('floor', r.floor, r.floorCpu)]),
     '',
     ...results.map((r) => `- ${r.clients} clients: app / floor throughput ${((r.app.ok / Math.max(1, r.floor.ok)) * 100).toFixed(1)} %; p99 ${(summarize(r.app.latencies).p99 / summarize(r.floor.latencies).p99).toFixed(1)}× the floor's; during the app's run on average ${r.lockWaiters.toFixed(1)} database sessions were waiting on a lock (pg_stat_activity, sampled every 200 ms).`),
     '',
