@@ -192,7 +192,7 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
       await v1.register(notificationsRoutes({ db, clock }));
       // After commit, the outbox fans out to inboxes and webhooks; deliveries are retried with backoff.
       backgroundJobs.push(
-        { name: 'outbox dispatcher', everyMs: 2000, run: () => dispatchOutbox(db, { clock, log: app.log }) },
+        { name: 'outbox dispatcher', everyMs: 2000, run: () => dispatchOutbox(db, { clock, log: app.log, settleDocuments: cases.settleDocuments }) },
         { name: 'webhook delivery', everyMs: 5000, run: () => deliverPending(db, { clock, log: app.log }) },
       );
       await v1.register(publicRoutes({ db, files, cases, catalog, config, clock }));

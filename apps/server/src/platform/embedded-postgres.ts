@@ -381,7 +381,7 @@ function stopChild(child: ChildProcess): Promise<void> {
  * `<dir>/run`, created for PostgreSQL's socket; null when the socket's path would not fit in a
  * Unix socket address (107 bytes) or holds a character unix_socket_directories cannot take.
  */
-async function socketFolder(dir: string, port: number, owner: { uid: number; gid: number } | null): Promise<string | null> {
+export async function socketFolder(dir: string, port: number, owner: { uid: number; gid: number } | null): Promise<string | null> {
   const folder = path.join(dir, 'run');
   if (Buffer.byteLength(path.join(folder, `.s.PGSQL.${port}.lock`)) > 107 || /[\s,"'\\]/.test(folder)) return null;
   await fs.mkdir(folder, { recursive: true, mode: 0o700 });

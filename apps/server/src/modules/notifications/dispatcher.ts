@@ -13,6 +13,12 @@ export interface NotifyOptions {
   clock?: Clock;
   fetch?: typeof fetch;
   log?: FastifyBaseLogger;
+  /**
+   * The instance's numbering step (cases service): the dispatcher's numbering then joins the
+   * batches the intakes wait for, so an intake is not left to read back a number the dispatcher
+   * gave. Without it the dispatcher numbers on its own.
+   */
+  settleDocuments?: () => Promise<unknown>;
 }
 
 export const DISPATCH_BATCH = 100;
@@ -178,7 +184,7 @@ export async function dispatchOutbox(db: DB, opts: NotifyOptions = {}): Promise<
   const clock = opts.clock ?? systemClock;
   let total = 0;
   // Messages about a 交办单 or 督办函 quote its number: give the waiting documents theirs first.
-  await numberDocuments(db);
+  await (opts.settleDocuments ? opts.settleDocuments() : numberDocuments(db));
   for (;;) {
     const { picked, done, waiting } = await db.transaction().execute(async (tx) => {
       const rows = await tx.selectFrom('outbox').selectAll().where('dispatched_at', 'is', null)
