@@ -7,7 +7,7 @@ import { createRoutingIndex } from '../responsibility/routing-index.js';
 import { createRoutingService } from '../responsibility/routing.service.js';
 import { createCaseCatalog } from './catalog.service.js';
 import { createCasesService } from './cases.service.js';
-import { createGapsAllowedSequence, numberDocuments } from './sequences.js';
+import { createDocumentNumberer, createGapsAllowedSequence, numberDocuments } from './sequences.js';
 
 let t: TestApp;
 let office: Session;
@@ -125,6 +125,23 @@ describe('numbering 交办单 after commit', () => {
     const seqRow = await t.db.selectFrom('doc_sequence').select('last').where('kind', '=', 'assignment_slip').where('period', '=', '2026').executeTakeFirstOrThrow();
     expect(Number(seqRow.last)).toBe(before + 30);
     expect(await numberDocuments(t.db)).toBe(0);
+  });
+
+  it('answers with the number of a document that a batch numbered between its commit and the question', async () => {
+    const cases = bareService();
+    const numberer = createDocumentNumberer(t.db);
+    const id = await cases.intake(await tenantId(), {
+      source: 'inspector', categoryCode: '0107', description: '编号后才问', lat: dongguan[1], lng: dongguan[0], photos: [], reporter: { userId: null, label: '测试' },
+    }, systemAuditContext(await tenantId(), 'test'));
+    const docId = (await t.db.selectFrom('case_document').select('id').where('case_id', '=', id).executeTakeFirstOrThrow()).id;
+    // Another intake's settle() runs a batch that takes this document too …
+    const first = await numberer.settle();
+    const number = first.get(docId);
+    expect(number).toMatch(/〔2026〕\d+号/);
+    // … and this intake asks only afterwards: the next batch finds nothing, the kept one answers.
+    const later = await numberer.settle();
+    expect(later.get(docId)).toBe(number);
+    expect((await t.db.selectFrom('case_document').select('number_text').where('id', '=', docId).executeTakeFirstOrThrow()).number_text).toBe(number);
   });
 
   it('hands out each day’s case numbers once, in batches shared by the intakes asking at the same time, also from two instances', async () => {

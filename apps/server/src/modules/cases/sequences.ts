@@ -123,21 +123,35 @@ export async function numberDocuments(db: DB, into?: Map<number, string>): Promi
  * before the call has its number, with the numbers this instance gave meanwhile (a document
  * another instance numbered is not among them). Calls that arrive while a batch runs share the
  * next batch, so a hundred intakes committing at once cost two numbering transactions, not a
- * hundred.
+ * hundred. The last few batches' numbers are kept too: a batch that started after an intake
+ * committed, and ended before that intake asked, has numbered its document already (under load,
+ * one intake in twenty-five read its number back before they were kept).
  */
 export function createDocumentNumberer(db: DB) {
   let running: Promise<ReadonlyMap<number, string>> | null = null;
   let next: Promise<ReadonlyMap<number, string>> | null = null;
+  const recent: ReadonlyMap<number, string>[] = [];
   const runOnce = async () => {
     const numbers = new Map<number, string>();
     await numberDocuments(db, numbers);
+    if (numbers.size) {
+      recent.unshift(numbers);
+      recent.length = Math.min(recent.length, KEPT_BATCHES);
+    }
     return numbers;
+  };
+  const inRecent = (id: number) => {
+    for (const m of recent) {
+      const n = m.get(id);
+      if (n !== undefined) return n;
+    }
+    return undefined;
   };
   return {
     settle(): Promise<Pick<ReadonlyMap<number, string>, 'get'>> {
       if (!running) {
         running = runOnce().finally(() => { running = null; });
-        return running;
+        return running.then((m) => ({ get: (id: number) => m.get(id) ?? inRecent(id) }));
       }
       // A batch is under way and may have read its rows before our commit: wait for the next one.
       // Ours may also be in the one under way, so the answer holds the numbers of both.
@@ -147,9 +161,12 @@ export function createDocumentNumberer(db: DB) {
         running = runOnce().finally(() => { running = null; });
         return running;
       });
-      return Promise.all([current, next]).then(([a, b]) => ({ get: (id: number) => a.get(id) ?? b.get(id) }));
+      return Promise.all([current, next]).then(([a, b]) => ({ get: (id: number) => a.get(id) ?? b.get(id) ?? inRecent(id) }));
     },
   };
 }
+
+/** How many of the last numbering batches `settle()` answers from besides its own. */
+const KEPT_BATCHES = 8;
 
 export type DocumentNumberer = ReturnType<typeof createDocumentNumberer>;
