@@ -29,6 +29,8 @@ export async function benchDatabase(): Promise<{ db: DB; url: string; engine: st
   await admin.connect();
   await admin.query(`create database ${name}`);
   const version = (await admin.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
+  // Its own cache: what decides, at city scale, whether indexes are read from memory or disk.
+  const buffers = (await admin.query<{ shared_buffers: string }>('show shared_buffers')).rows[0]!.shared_buffers;
   await admin.end();
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
@@ -37,7 +39,7 @@ export async function benchDatabase(): Promise<{ db: DB; url: string; engine: st
   return {
     db,
     url: u.toString(),
-    engine: `${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PostgreSQL'} ${version}`,
+    engine: `${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PostgreSQL'} ${version}, shared_buffers ${buffers}`,
     close: async () => {
       await db.destroy();
       const c = new pg.Client({ connectionString: adminUrl });

@@ -27,6 +27,8 @@ export interface Config {
   tileCrs: 'wgs84' | 'gcj02';
   sessionIdleMinutes: number;
   pgPoolSize: number;
+  /** shared_buffers of the embedded PostgreSQL in MB; null = a quarter of the machine's memory, 128 MB to 2 GB. */
+  pgSharedBuffersMb: number | null;
   /** Login attempts one client address may make per minute. */
   loginRateLimit: number;
 }
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tileCrs: oneOf('TILE_CRS', ['wgs84', 'gcj02'] as const, 'wgs84'),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', SESSION_IDLE_MINUTES, 1, 24 * 60),
     pgPoolSize: int('PG_POOL_SIZE', 10, 1, 200),
+    pgSharedBuffersMb: env.PG_SHARED_BUFFERS_MB ? int('PG_SHARED_BUFFERS_MB', 128, 16, 1_048_576) : null,
     loginRateLimit: int('LOGIN_RATE_LIMIT', 30, 1, 100_000),
   };
   if (problems.length) throw new ConfigError(problems);

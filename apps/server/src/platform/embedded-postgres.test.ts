@@ -5,7 +5,16 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb } from '../../test/harness.js';
 import type { DB } from './database.js';
-import { socketFolder } from './embedded-postgres.js';
+import { defaultSharedBuffersMb, socketFolder } from './embedded-postgres.js';
+
+describe("the embedded engine's memory", () => {
+  it('takes a quarter of the machine for shared_buffers, from 128 MB to 2 GB', () => {
+    const GB = 2 ** 30;
+    expect(defaultSharedBuffersMb(0.25 * GB)).toBe(128);
+    expect(defaultSharedBuffersMb(4 * GB)).toBe(1024);
+    expect(defaultSharedBuffersMb(24 * GB)).toBe(2048);
+  });
+});
 
 describe("the embedded engine's Unix socket", () => {
   let tmp: string;
