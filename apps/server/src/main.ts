@@ -40,7 +40,7 @@ async function main(): Promise<void> {
           if (/FATAL|PANIC|ERROR/.test(line)) say(`[postgres] ${line}`);
         },
         notice: say,
-        ...(config.pgSharedBuffersMb !== null && { sharedBuffersMb: config.pgSharedBuffersMb }),
+        sharedBuffersMb: config.pgSharedBuffersMb,
       });
       url = embedded.url;
     }

@@ -11,7 +11,7 @@ import { sealAuditChain, verifyAuditChain } from '../platform/audit.js';
 const config = loadConfig();
 const embedded = config.databaseUrl
   ? null
-  : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'chuangcheng', log: () => undefined });
+  : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'chuangcheng', log: () => undefined, sharedBuffersMb: config.pgSharedBuffersMb });
 const db = createDb(config.databaseUrl ?? embedded!.url, 2);
 let broken = false;
 try {

@@ -58,7 +58,7 @@ try {
     url = await runningEmbedded(dir);
     if (url) console.log('The app is running on the embedded database: backing up from it while it runs (one consistent snapshot).');
     else {
-      embedded = await startEmbeddedPostgres({ dir, database: 'chuangcheng', log: () => undefined, notice: (m) => console.log(m) });
+      embedded = await startEmbeddedPostgres({ dir, database: 'chuangcheng', log: () => undefined, notice: (m) => console.log(m), sharedBuffersMb: config.pgSharedBuffersMb });
       url = embedded.url;
     }
   }

@@ -7,7 +7,7 @@ import { startEmbeddedPostgres } from '../platform/embedded-postgres.js';
 const config = loadConfig();
 const embedded = config.databaseUrl
   ? null
-  : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'chuangcheng', log: () => undefined });
+  : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'chuangcheng', log: () => undefined, sharedBuffersMb: config.pgSharedBuffersMb });
 const db = createDb(config.databaseUrl ?? embedded!.url, 2);
 try {
   const applied = await migrateToLatest(db);

@@ -28,7 +28,7 @@ try {
   if (!url) {
     const dir = path.join(config.dataDir, 'postgres');
     try {
-      embedded = await startEmbeddedPostgres({ dir, database: 'chuangcheng', log: () => undefined, notice: (m) => console.log(m) });
+      embedded = await startEmbeddedPostgres({ dir, database: 'chuangcheng', log: () => undefined, notice: (m) => console.log(m), sharedBuffersMb: config.pgSharedBuffersMb });
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw new RestoreRefused(/in use by a running Chuangcheng process/.test(msg) ? `${msg}\nA restore needs the database to itself: stop the app, restore, then start it again.` : msg);

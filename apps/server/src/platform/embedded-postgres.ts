@@ -20,8 +20,8 @@ export interface EmbeddedPostgresOptions {
   notice?: (msg: string) => void;
   /** Test clusters trade durability for speed. */
   ephemeral?: boolean;
-  /** shared_buffers in MB; default `defaultSharedBuffersMb()` (128 MB for ephemeral clusters). */
-  sharedBuffersMb?: number;
+  /** shared_buffers in MB (PG_SHARED_BUFFERS_MB); null or absent: `defaultSharedBuffersMb()`, 128 MB for ephemeral clusters. */
+  sharedBuffersMb?: number | null;
 }
 
 export interface EmbeddedPostgres {
