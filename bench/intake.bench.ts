@@ -92,14 +92,23 @@ export async function runIntake(b: BenchCity): Promise<string> {
   };
   // CPU per answered request over the measured window: where the machine's time went.
   const perRequest = (v: number | null, r: LoadResult) => (v === null ? 'n/a' : `${(v / Math.max(1, r.ok)).toFixed(2)} ms`);
+  // The server's share: the machine's busy time less the load clients' own thread.
+  const serverMs = (r: LoadResult, c: CpuSample | null) => (c?.machine == null || r.clientCpuMs === null ? null : c.machine - r.clientCpuMs);
   const cpuRow = (label: string, r: LoadResult, c: CpuSample | null) =>
-    `| ${r.clients} | ${label} | ${c ? perRequest(c.node, r) : 'n/a'} | ${c ? perRequest(c.postgres, r) : 'n/a'} | ${c ? perRequest(c.machine, r) : 'n/a'} | ${c?.machine != null ? `${(c.machine / (SECONDS * 1000)).toFixed(2)}` : 'n/a'} |`;
+    `| ${r.clients} | ${label} | ${r.clientCpuMs === null ? 'n/a' : perRequest(r.clientCpuMs, r)} | ${c && r.clientCpuMs !== null ? perRequest(c.node - r.clientCpuMs, r) : 'n/a'} | ${c ? perRequest(c.postgres, r) : 'n/a'} | ${c ? perRequest(c.machine, r) : 'n/a'} | ${perRequest(serverMs(r, c), r)} | ${c?.machine != null ? `${(c.machine / (SECONDS * 1000)).toFixed(2)}` : 'n/a'} |`;
+  // Requests per second of server CPU: what each would answer if the clients ran on other machines.
+  const capacity = (r: LoadResult, c: CpuSample | null) => { const v = serverMs(r, c); return v === null || v <= 0 ? null : r.ok / v; };
+  const capacityRatio = (r: (typeof results)[number]) => {
+    const a = capacity(r.app, r.appCpu);
+    const f = capacity(r.floor, r.floorCpu);
+    return a === null || f === null ? '' : ` per second of server CPU (machine less clients) ${((a / f) * 100).toFixed(1)} %;`;
+  };
   const at100 = results.find((r) => r.clients === 100) ?? results[results.length - 1]!;
   const ratio100 = at100.app.ok / Math.max(1, at100.floor.ok);
   const p99at100 = summarize(at100.app.latencies).p99;
   const lines = [
     ...header('Case intake', { engine: b.engine, scale: b.scale, genSeconds: b.genSeconds, counts: cityCounts(b) }, 'npm run bench:intake'),
-    `Closed-loop clients in a worker thread, each sending its next request when the previous one answered; ${WARMUP} s warm-up, then ${SECONDS} s measured per row. Database pool: 20 connections, shared by the app and the bare route.`,
+    `Closed-loop clients in a worker thread (raw HTTP/1.1, one kept-alive connection each, requests built before the run), each sending its next request when the previous one answered; ${WARMUP} s warm-up, then ${SECONDS} s measured per row. Database pool: 20 connections, shared by the app and the bare route.`,
     '',
     '- **app**: `POST /api/v1/cases` as one of 100 logged-in inspectors (session + CSRF check, TypeBox validation, routing by place and category, register and assign at once — the default for inspector reports — with the deadline in working time; the routing answer and the intake’s context (category, settings, calendar) in one statement; the day’s case number from `doc_sequence` in a statement shared with the intakes asking at the same time; then one statement writing the case, its three event rows, the audit row, two outbox rows and the 交办单 row and returning the case as the answer shows it; after commit the 交办单 gets its gapless number in a batch shared with the other intakes committed meanwhile; the answer is the full case view, built from what the write returned; session checks arriving together share one query).',
     '- **floor**: a bare Fastify route, same process, database and pool, doing one `INSERT INTO case_record … RETURNING id` of the same body.',
@@ -108,13 +117,13 @@ export async function runIntake(b: BenchCity): Promise<string> {
     '|---|---|---|---|---|---|---|',
     ...results.flatMap((r) => [row('app: POST /api/v1/cases', r.app), row('floor: bare INSERT', r.floor)]),
     '',
-    'CPU time per answered request in the measured window (Linux /proc; the Node process holds the app *and* the load clients; "PostgreSQL" is every postgres process on this machine, n/a for a server elsewhere), and how many of the machine’s cores were busy:',
+    'CPU time per answered request in the measured window (Linux /proc): the load clients’ thread; the rest of the Node process (the app or the bare route, its garbage collector); every postgres process on this machine (n/a for a server elsewhere); the whole machine; the machine less the clients (the server’s cost); and how many of the machine’s cores were busy:',
     '',
-    '| clients | request | Node process | PostgreSQL | whole machine | cores busy |',
-    '|---|---|---|---|---|---|',
+    '| clients | request | load clients | Node less clients | PostgreSQL | whole machine | server (machine − clients) | cores busy |',
+    '|---|---|---|---|---|---|---|---|',
     ...results.flatMap((r) => [cpuRow('app', r.app, r.appCpu), cpuRow('floor', r.floor, r.floorCpu)]),
     '',
-    ...results.map((r) => `- ${r.clients} clients: app / floor throughput ${((r.app.ok / Math.max(1, r.floor.ok)) * 100).toFixed(1)} %; p99 ${(summarize(r.app.latencies).p99 / summarize(r.floor.latencies).p99).toFixed(1)}× the floor's; during the app's run on average ${r.lockWaiters.toFixed(1)} database sessions were waiting on a lock (pg_stat_activity, sampled every 200 ms).`),
+    ...results.map((r) => `- ${r.clients} clients: app / floor throughput ${((r.app.ok / Math.max(1, r.floor.ok)) * 100).toFixed(1)} %;${capacityRatio(r)} p99 ${(summarize(r.app.latencies).p99 / summarize(r.floor.latencies).p99).toFixed(1)}× the floor's; during the app's run on average ${r.lockWaiters.toFixed(1)} database sessions were waiting on a lock (pg_stat_activity, sampled every 200 ms).`),
     '',
     `Target (issue 6): at 100 clients ≥ 50 % of the bare-INSERT ceiling → ${ratio100 >= 0.5 ? 'met' : 'NOT met'} (${(ratio100 * 100).toFixed(1)} %); p99 < 50 ms → ${p99at100 < 50 ? 'met' : 'NOT met'} (${ms(p99at100)}).`,
     `Cases created through the API in this run: ${Number(check.n).toLocaleString('en')}.`,
