@@ -127,6 +127,42 @@ describe('numbering 交办单 after commit', () => {
     expect(await numberDocuments(t.db)).toBe(0);
   });
 
+  it('writes intakes asked for together in shared statements, each answered with its own case, and one failing write fails only itself', async () => {
+    const cases = bareService();
+    const tid = await tenantId();
+    const ctx = systemAuditContext(tid, 'test');
+    // A NUL cannot be stored in text: that intake's write fails in the database (the HTTP layer refuses it earlier).
+    const descriptions = Array.from({ length: 24 }, (_, i) => (i === 13 ? `共享写入 ${i} \u0000` : `共享写入 ${i}`));
+    const settled = await Promise.allSettled(descriptions.map((description, i) => cases.intake(tid, {
+      source: 'inspector', categoryCode: '0107', description, lat: dongguan[1] + i * 1e-5, lng: dongguan[0], photos: [], reporter: { userId: null, label: `测试${i}` },
+    }, ctx)));
+    expect(settled[13]!.status).toBe('rejected');
+    const ids = settled.flatMap((r, i) => (i === 13 ? [] : [(r as PromiseFulfilledResult<number>).value]));
+    expect(ids).toHaveLength(23);
+    const rows = await t.db.selectFrom('case_record').select(['id', 'description', 'lat']).where('id', 'in', ids).execute();
+    // Each caller got the id of the case it reported, not of another in the same statement.
+    ids.forEach((id, k) => {
+      const i = k < 13 ? k : k + 1;
+      const row = rows.find((r) => r.id === id)!;
+      expect(row.description).toBe(`共享写入 ${i}`);
+      expect(row.lat).toBeCloseTo(dongguan[1] + i * 1e-5, 9);
+    });
+    // Each with its own three events (in order, by its own reporter), audit row and two outbox rows.
+    const events = await t.db.selectFrom('case_event').select(['case_id', 'event', 'actor_label']).where('case_id', 'in', ids).orderBy('id').execute();
+    for (const [k, id] of ids.entries()) {
+      const mine = events.filter((e) => e.case_id === id);
+      expect(mine.map((e) => e.event)).toEqual(['report', 'register', 'assign']);
+      expect(mine[0]!.actor_label).toBe(`测试${k < 13 ? k : k + 1}`);
+    }
+    const outbox = await t.db.selectFrom('outbox').select(['case_id', 'payload']).where('case_id', 'in', ids).execute();
+    expect(outbox).toHaveLength(46);
+    for (const o of outbox) expect((o.payload as { caseId: number }).caseId).toBe(o.case_id);
+    const audits = await t.db.selectFrom('audit_log').select('entity_id').where('action', '=', 'case.reported').where('entity_id', 'in', ids.map(String)).execute();
+    expect(audits).toHaveLength(23);
+    // Nothing of the failed one: no case with its description.
+    expect(await t.db.selectFrom('case_record').select('id').where('description', 'like', '共享写入 13%').execute()).toEqual([]);
+  });
+
   it('answers with the number of a document that a batch numbered between its commit and the question', async () => {
     const cases = bareService();
     const numberer = createDocumentNumberer(t.db);
