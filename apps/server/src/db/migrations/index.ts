@@ -14,6 +14,7 @@ import * as documentNumbering from './20261123T0012_document_numbering.js';
 import * as caseLedgerPartialIndexes from './20261123T0013_case_ledger_partial_indexes.js';
 import * as documentNumberingList from './20261123T0014_document_numbering_list.js';
 import * as caseChildrenTenantFk from './20261123T0015_case_children_tenant_fk.js';
+import * as routingLookupIndex from './20261123T0016_routing_lookup_index.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T0013_case_ledger_partial_indexes': caseLedgerPartialIndexes,
   '20261123T0014_document_numbering_list': documentNumberingList,
   '20261123T0015_case_children_tenant_fk': caseChildrenTenantFk,
+  '20261123T0016_routing_lookup_index': routingLookupIndex,
 };
