@@ -287,13 +287,14 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
   }
 
   /**
-   * A new case: everything that only reads comes first (the routing answer in one query; the
-   * category, settings, calendar and region path in another), then the day's case number in its
+   * A new case: everything that only reads comes first (the routing answer, and in the same
+   * statement the category, settings, calendar and region path), then the day's case number in its
    * own short statement (a failed intake leaves a gap), then ONE statement writes the case in the
    * state it ends in, its events (report, and register + assign when the source is auto-assigned —
    * each checked against the transition table), the audit row, the outbox rows and the 交办单 row,
-   * whose gapless number is given just after commit (`settleDocuments`). With photos, or inside a
-   * caller's transaction, the same statement runs in that transaction.
+   * whose gapless number is given just after commit (`settleDocuments`). That statement is shared
+   * with the intakes arriving while earlier writes are under way (`writeBatch`); with photos, or
+   * inside a caller's transaction, it writes this intake alone in that transaction.
    */
   async function intake(tenantId: number, input: IntakeInput, ctx: AuditContext, tx?: Executor): Promise<number> {
     return (await intakeRow(tenantId, input, ctx, tx)).id;
