@@ -1,4 +1,5 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import pg from 'pg';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import {
   CASE_OPEN_STATES, CASE_SOURCES, CASE_STATE_CATEGORY, caseSearchQuery, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
@@ -95,14 +96,16 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
   /**
    * Intakes without photos, outside a caller's transaction, asked for while earlier writes are
    * under way go together in the next statement (ADR 0007, "intake: one statement for many").
-   * Should a shared statement fail, each of its intakes is tried alone, so one intake's error
-   * (or a constraint it breaks) is its own; each caller gets its row or its error.
+   * Should the database refuse a shared statement (its error message: nothing was written),
+   * each of its intakes is tried alone, so one intake's error (or a constraint it breaks) is its
+   * own; each caller gets its row or its error. Any other failure (a lost connection: the commit
+   * may have happened) fails the whole batch without trying again.
    */
   const writeBatch = createBatcher(async (items: readonly IntakeWrite[]): Promise<(WrittenIntake | Error)[]> => {
     try {
       return await writeIntakes(db, items);
     } catch (err) {
-      if (items.length === 1) return [err instanceof Error ? err : new Error(String(err))];
+      if (items.length === 1 || !(err instanceof pg.DatabaseError)) return items.map(() => (err instanceof Error ? err : new Error(String(err))));
       return Promise.all(items.map((x) => writeIntakes(db, [x]).then((r) => r[0]!, (e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
     }
   }, { maxInFlight: INTAKE_WRITES_IN_FLIGHT, maxBatch: INTAKE_BATCH_MAX });
