@@ -38,18 +38,36 @@ export function scaleFromEnv(def: ScaleName = 'city'): ScaleName {
   return s;
 }
 
+interface Generated {
+  city: GeneratedCity;
+  caseCounts: Record<string, number>;
+  inspectionCounts: Record<string, number>;
+  genSeconds: number;
+}
+
 export async function prepareCity(scale: ScaleName, opts: { cases?: boolean } = {}): Promise<BenchCity> {
-  const { db, engine, close } = await benchDatabase();
-  try {
+  const cases = opts.cases === false ? 0 : Number(process.env.BENCH_CASES ?? SCALES[scale].cases);
+  const inspections = process.env.BENCH_INSPECTIONS === '1';
+  const sheets = process.env.BENCH_SHEETS ? Number(process.env.BENCH_SHEETS) : undefined;
+  const generate = async (db: DB, engine: string): Promise<Generated> => {
     console.log(`Generating the ${scale} city on ${engine} …`);
     const t0 = performance.now();
     const city = await generateCity(db, SCALES[scale], 42, (m) => console.log(`  ${m}`));
-    const caseCounts = opts.cases === false ? {} : await generateCases(db, city, { count: Number(process.env.BENCH_CASES ?? SCALES[scale].cases), seed: 42, log: (m) => console.log(`  ${m}`) });
-    const inspectionCounts = process.env.BENCH_INSPECTIONS === '1'
-      ? await generateInspections(db, city, { seed: 42, ...(process.env.BENCH_SHEETS ? { sheets: Number(process.env.BENCH_SHEETS) } : {}), log: (m) => console.log(`  ${m}`) })
+    const caseCounts = cases === 0 ? {} : await generateCases(db, city, { count: cases, seed: 42, log: (m) => console.log(`  ${m}`) });
+    const inspectionCounts = inspections
+      ? await generateInspections(db, city, { seed: 42, ...(sheets !== undefined ? { sheets } : {}), log: (m) => console.log(`  ${m}`) })
       : {};
     const genSeconds = (performance.now() - t0) / 1000;
     console.log(`  generated in ${genSeconds.toFixed(1)} s`);
+    return { city, caseCounts, inspectionCounts, genSeconds };
+  };
+  const templateName = process.env.BENCH_TEMPLATE;
+  const key = `the ${scale} city, seed 42, ${cases} cases, ${inspections ? `inspections${sheets !== undefined ? ` (${sheets} sheets)` : ''}` : 'no inspections'}`;
+  const target = process.env.DATABASE_URL ? 'the server' : 'the embedded engine';
+  const bench = await benchDatabase<Generated>(templateName ? { name: templateName, key, fill: (db) => generate(db, target) } : undefined);
+  const { db, engine, close } = bench;
+  try {
+    const g = bench.filled ?? await generate(db, engine);
     // The load leaves gigabytes of dirty pages: write them now, or the next checkpoint does it
     // while a benchmark runs (an intake run straight after the load measured 241 req/s, one after
     // the ledger bench 332). Needs superuser or pg_checkpoint; without, the bench says so and goes on.
@@ -58,7 +76,7 @@ export async function prepareCity(scale: ScaleName, opts: { cases?: boolean } = 
       () => console.log(`  checkpoint in ${((performance.now() - c0) / 1000).toFixed(1)} s`),
       (err: unknown) => console.log(`  no checkpoint (${err instanceof Error ? err.message : String(err)}): the first measurements may share the disk with it`),
     );
-    return { db, engine, engineKey: process.env.DATABASE_URL ? 'server' : 'embedded', scale, city, genSeconds, caseCounts, inspectionCounts, close };
+    return { db, engine, engineKey: process.env.DATABASE_URL ? 'server' : 'embedded', scale, ...g, close };
   } catch (err) {
     await close();
     throw err;
