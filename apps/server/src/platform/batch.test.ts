@@ -49,4 +49,31 @@ describe('createBatcher', () => {
     const short = createBatcher(async (items: readonly number[]) => items.slice(1));
     await expect(short(1)).rejects.toThrow('batch answered 0 results for 1 items');
   });
+
+  it('runs each item of a refused batch alone when retryAlone says nothing was done, so one item’s error stays its own', async () => {
+    const runs: (readonly number[])[] = [];
+    class Refused extends Error {}
+    const take = createBatcher(async (items: readonly number[]) => {
+      runs.push(items);
+      await new Promise((r) => setTimeout(r, 2));
+      if (items.includes(3)) throw new Refused(`refused ${items.join(',')}`);
+      return items.map((i) => i * 10);
+    }, { maxInFlight: 1, retryAlone: (err) => err instanceof Refused });
+    const answers = [1, 2, 3, 4].map((i) => take(i).then((r) => ({ r }), (e: unknown) => ({ e: (e as Error).message })));
+    expect(await Promise.all(answers)).toEqual([{ r: 10 }, { r: 20 }, { e: 'refused 3' }, { r: 40 }]);
+    // 1 alone, then 2–4 together (refused), then each of 2, 3, 4 alone.
+    expect(runs).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+
+    // Another failure (a lost connection: the work may have been done) fails the batch as it is.
+    const lost: (readonly number[])[] = [];
+    const other = createBatcher(async (items: readonly number[]) => {
+      lost.push(items);
+      await new Promise((r) => setTimeout(r, 2));
+      if (items.length > 1) throw new Error('connection lost');
+      return items;
+    }, { maxInFlight: 1, retryAlone: (err) => err instanceof Refused });
+    const got = await Promise.all([1, 2, 3].map((i) => other(i).then(String, (e: unknown) => (e as Error).message)));
+    expect(got).toEqual(['1', 'connection lost', 'connection lost']);
+    expect(lost).toEqual([[1], [2, 3]]);
+  });
 });

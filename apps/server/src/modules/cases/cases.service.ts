@@ -1,5 +1,4 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import pg from 'pg';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import {
   CASE_OPEN_STATES, CASE_SOURCES, CASE_STATE_CATEGORY, caseSearchQuery, distanceM, CASE_STATES, CASE_TIMED_STATES, CASE_TRANSITIONS, availableEvents, computeDeadline, decide, elapsed, localDate,
@@ -10,7 +9,7 @@ import type { Actor } from '../../platform/actor.js';
 import { actionsFor, can, escapeLike, regionScopeSql, unitInScope, unitScopeSql } from '../../platform/access.js';
 import { recordAudit, redact, type AuditContext } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
-import { createBatcher } from '../../platform/batch.js';
+import { createBatcher, isDatabaseRefusal } from '../../platform/batch.js';
 import { prepared, type DB, type Executor } from '../../platform/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { RoutingService } from '../responsibility/routing.service.js';
@@ -101,14 +100,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
    * own; each caller gets its row or its error. Any other failure (a lost connection: the commit
    * may have happened) fails the whole batch without trying again.
    */
-  const writeBatch = createBatcher(async (items: readonly IntakeWrite[]): Promise<(WrittenIntake | Error)[]> => {
-    try {
-      return await writeIntakes(db, items);
-    } catch (err) {
-      if (items.length === 1 || !(err instanceof pg.DatabaseError)) return items.map(() => (err instanceof Error ? err : new Error(String(err))));
-      return Promise.all(items.map((x) => writeIntakes(db, [x]).then((r) => r[0]!, (e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
-    }
-  }, { maxInFlight: INTAKE_WRITES_IN_FLIGHT, maxBatch: INTAKE_BATCH_MAX });
+  const writeBatch = createBatcher((items: readonly IntakeWrite[]) => writeIntakes(db, items),
+    { maxInFlight: INTAKE_WRITES_IN_FLIGHT, maxBatch: INTAKE_BATCH_MAX, retryAlone: isDatabaseRefusal });
+  /** The intake's routing look-ups, likewise shared (with the intake's context as extra columns). */
+  const routeQueued = routing.queued(catalog.intakeContextSql);
 
   // ---------- scope and roles ----------
 
@@ -311,8 +306,10 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
   async function intakeRow(tenantId: number, input: IntakeInput, ctx: AuditContext, tx?: Executor): Promise<ViewRow> {
     const ex = tx ?? db;
     assertFuture(input.deadlineAt);
-    const routed = await routing.resolveWith(tenantId, input.lat, input.lng, undefined, input.categoryCode, tx,
-      (regionId) => catalog.intakeContextSql(tenantId, input.categoryCode, regionId));
+    // Outside a transaction, shared with the intakes asking meanwhile (routeQueued).
+    const routed = tx
+      ? await routing.resolveWith(tenantId, input.lat, input.lng, undefined, input.categoryCode, tx, catalog.intakeContextSql)
+      : await routeQueued({ tenantId, lat: input.lat, lng: input.lng, category: input.categoryCode });
     const answer = routed.answer;
     const k = catalog.intakeContextOf(routed.extra, input.categoryCode);
     assertPlace(answer);
@@ -384,7 +381,6 @@ export function createCasesService(deps: { db: DB; clock: Clock; catalog: CaseCa
     // Without photos and outside a caller's transaction: written together with the intakes that
     // arrive while earlier writes are under way (one statement, one commit for all of them).
     const written = await writeBatch(item);
-    if (written instanceof Error) throw written;
     return { ...written, photos: [], merged: null } as ViewRow;
   }
 

@@ -66,14 +66,15 @@ export function createCaseCatalog({ db }: { db: DB }) {
    * value: the routing query carries it as an extra column, so the intake reads both in one round
    * trip. `intakeContextOf` reads it back and checks the category like categoryByCode (activeOnly).
    */
-  function intakeContextSql(tenantId: number, code: string, regionId: number | null): RawBuilder<IntakeContextJson> {
+  function intakeContextSql(cols: { tenantId: RawBuilder<number>; category: RawBuilder<string>; regionId: RawBuilder<number | null> }): RawBuilder<IntakeContextJson> {
+    const { tenantId, category, regionId } = cols;
     return sql<IntakeContextJson>`json_build_object(
       'category', (select json_build_object('id', id, 'code', code, 'active', active, 'deadline_amount', deadline_amount, 'deadline_class', deadline_class)
-                     from case_category where tenant_id = ${tenantId} and code = ${code}),
+                     from case_category where tenant_id = ${tenantId} and code = ${category}),
       'settings', (select settings from tenant where id = ${tenantId}),
       'years', (select coalesce(json_agg(json_build_object('year', year, 'holidays', holidays, 'workdays', workdays)), '[]'::json)
                   from holiday_calendar where tenant_id = ${tenantId}),
-      'region_path', (select path from region where tenant_id = ${tenantId} and id = ${regionId}::bigint))`;
+      'region_path', (select path from region where tenant_id = ${tenantId} and id = ${regionId}))`;
   }
 
   function intakeContextOf(row: IntakeContextJson, code: string) {
