@@ -15,6 +15,7 @@ import * as caseLedgerPartialIndexes from './20261123T0013_case_ledger_partial_i
 import * as documentNumberingList from './20261123T0014_document_numbering_list.js';
 import * as caseChildrenTenantFk from './20261123T0015_case_children_tenant_fk.js';
 import * as routingLookupIndex from './20261123T0016_routing_lookup_index.js';
+import * as documentNumberingPlan from './20261123T0017_document_numbering_plan.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T0014_document_numbering_list': documentNumberingList,
   '20261123T0015_case_children_tenant_fk': caseChildrenTenantFk,
   '20261123T0016_routing_lookup_index': routingLookupIndex,
+  '20261123T0017_document_numbering_plan': documentNumberingPlan,
 };
