@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
-import { createDb, migrateToLatest, type DB } from './platform/database.js';
+import { createDb, maintenanceWarnings, migrateToLatest, type DB } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.js';
 import { sealAuditChain } from './platform/audit.js';
 import { startBackgroundJobs } from './platform/jobs.js';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     if (await isDemoLoaded(db)) {
       app.log.warn('Demo mode: the demo accounts and their password are shown on the login page. Start with DEMO=0 on an empty database for real use.');
     }
+    for (const w of await maintenanceWarnings(db)) app.log.warn(w);
     const jobs = startBackgroundJobs({ db, log: app.log, idleMinutes: config.sessionIdleMinutes, moduleJobs: app.backgroundJobs });
 
     let stopping = false;
