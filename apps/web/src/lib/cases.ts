@@ -1,4 +1,4 @@
-import dayjs from 'dayjs';
+import { cityTime } from './time';
 import type { TFunction } from 'i18next';
 import {
   CASE_EVENTS,
@@ -53,12 +53,12 @@ export function deadlineAmount(amount: number, cls: DeadlineClass, t: TFunction)
   return t(`cases.cls.${cls}`, { count: amount });
 }
 
-/** A short date and time: "3月12日 15:00" (with the year when it is not this year). */
+/** A short date and time on the city's clock: "3月12日 15:00" (with the year when it is not this year). */
 export function shortDateTime(iso: string | null | undefined, t: TFunction): string {
   if (!iso) return '';
-  const d = dayjs(iso);
+  const d = cityTime(iso);
   if (!d.isValid()) return iso;
-  return d.format(d.year() === dayjs().year() ? t('cases.dateFormat') : t('cases.dateFormatYear'));
+  return d.format(d.year() === cityTime().year() ? t('cases.dateFormat') : t('cases.dateFormatYear'));
 }
 
 export interface DeadlineInfo {

@@ -41,6 +41,7 @@ import { useLanguage } from '../i18n';
 import { isApiError } from '../lib/errors';
 import { assignmentKindLabel } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
+import { cityDay } from '../lib/time';
 
 const DATE = 'YYYY-MM-DD';
 /** The kinds assigned on this page; frontage goes through contracts (门前责任书). */
@@ -160,7 +161,7 @@ function HistoryDrawer({
   const lang = useLanguage();
   const screens = Grid.useBreakpoint();
   const history = useAssignmentHistory(target);
-  const today = dayjs().format(DATE);
+  const today = cityDay().format(DATE);
   const items = (history.data?.items ?? []).filter((a) => a.kind === kind);
   const byId = new Map((history.data?.items ?? []).map((a) => [a.id, a]));
   const partyName = (a: AssignmentView) =>
@@ -238,7 +239,7 @@ export default function AssignmentsPage() {
   const report = useReportError();
   const screens = Grid.useBreakpoint();
   const [params, setParams] = useSearchParams();
-  const today = dayjs().format(DATE);
+  const today = cityDay().format(DATE);
 
   const kind: PageKind = isPageKind(params.get('kind')) ? (params.get('kind') as PageKind) : 'community_cover';
   const rule = ASSIGNMENT_KIND_RULES[kind];
@@ -299,7 +300,7 @@ export default function AssignmentsPage() {
 
   const openCreate = () => {
     createForm.resetFields();
-    createForm.setFieldsValue({ party: partiesOf(kind)[0], validFrom: dayjs(), targetId });
+    createForm.setFieldsValue({ party: partiesOf(kind)[0], validFrom: cityDay(), targetId });
     setFormError(null);
     setCreating(true);
   };

@@ -27,6 +27,7 @@ import { useAudit, useAuditVerify, type AuditFilter } from '../api/audit';
 import { PageHeader } from '../components/PageHeader';
 import { QueryError } from '../components/QueryError';
 import { formatDateTime } from '../lib/format';
+import { cityInstant } from '../lib/time';
 import { useReportError } from '../lib/useReportError';
 import zhCN from '../i18n/zh-CN';
 
@@ -70,8 +71,9 @@ export default function AuditPage() {
       entityType: v.entityType || undefined,
       entityId: v.entityId?.trim() || undefined,
       actorUserId: v.actorUserId ?? undefined,
-      from: from ? from.startOf('day').toISOString() : undefined,
-      to: to ? to.add(1, 'day').startOf('day').toISOString() : undefined,
+      // The picked days are the city's days (from its midnight to the next).
+      from: from ? cityInstant(from.startOf('day')) : undefined,
+      to: to ? cityInstant(to.add(1, 'day').startOf('day')) : undefined,
       page: 1,
       pageSize: filter.pageSize,
     });

@@ -10,6 +10,7 @@ import { useAuth } from '../app/auth';
 import { PageHeader } from '../components/PageHeader';
 import { QueryError } from '../components/QueryError';
 import './cases/cases.css';
+import { cityDay } from '../lib/time';
 
 const HotSpotMap = lazy(() => import('./cases/HotSpotMap'));
 const DATE = 'YYYY-MM-DD';
@@ -57,8 +58,8 @@ export default function CaseStatsPage() {
   const { can } = useAuth();
   const screens = Grid.useBreakpoint();
   const [params, setParams] = useSearchParams();
-  const from = isDate(params.get('from')) ?? dayjs().startOf('year').format(DATE);
-  const to = isDate(params.get('to')) ?? dayjs().format(DATE);
+  const from = isDate(params.get('from')) ?? cityDay().startOf('year').format(DATE);
+  const to = isDate(params.get('to')) ?? cityDay().format(DATE);
   const stats = useCaseStats({ from, to });
   const spots = useHotSpots({ from, to });
   const s = stats.data;
@@ -102,9 +103,9 @@ export default function CaseStatsPage() {
         setParams(new URLSearchParams({ from: v[0].format(DATE), to: v[1].format(DATE) }), { replace: true });
       }}
       presets={[
-        { label: t('caseStats.thisMonth'), value: [dayjs().startOf('month'), dayjs()] },
-        { label: t('caseStats.lastMonth'), value: [dayjs().subtract(1, 'month').startOf('month'), dayjs().subtract(1, 'month').endOf('month')] },
-        { label: t('caseStats.thisYear'), value: [dayjs().startOf('year'), dayjs()] },
+        { label: t('caseStats.thisMonth'), value: [cityDay().startOf('month'), cityDay()] },
+        { label: t('caseStats.lastMonth'), value: [cityDay().subtract(1, 'month').startOf('month'), cityDay().subtract(1, 'month').endOf('month')] },
+        { label: t('caseStats.thisYear'), value: [cityDay().startOf('year'), cityDay()] },
       ]}
       data-testid="stats-range"
     />

@@ -61,6 +61,7 @@ import { ScanUpload } from '../components/ScanUpload';
 import { UnitSelect } from '../components/UnitSelect';
 import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
+import { cityDay } from '../lib/time';
 
 const DATE = 'YYYY-MM-DD';
 const STATUSES = ['active', 'expiring', 'expired', 'ended'] as const satisfies readonly FrontageStatus[];
@@ -150,7 +151,7 @@ function ContractDrawer({ id, onClose }: { id: number | null; onClose: () => voi
   const [checkForm] = Form.useForm<CheckValues>();
   const [endForm] = Form.useForm<EndValues>();
   const c = contract.data;
-  const today = dayjs().format(DATE);
+  const today = cityDay().format(DATE);
   const passed = Form.useWatch('passed', checkForm);
 
   useEffect(() => {
@@ -188,7 +189,7 @@ function ContractDrawer({ id, onClose }: { id: number | null; onClose: () => voi
       const first = addDays(c.validFrom, 1);
       const from = dayjs(today > first ? today : first, DATE);
       renewForm.setFieldsValue({
-        signedOn: dayjs(),
+        signedOn: cityDay(),
         signerName: c.signerName,
         validFrom: from,
         expiresOn: from.add(1, 'year').subtract(1, 'day'),
@@ -198,7 +199,7 @@ function ContractDrawer({ id, onClose }: { id: number | null; onClose: () => voi
       });
     } else if (d === 'check') {
       checkForm.resetFields();
-      checkForm.setFieldsValue({ checkedOn: dayjs(), passed: true, failedDuties: [], penaltyYuan: null });
+      checkForm.setFieldsValue({ checkedOn: cityDay(), passed: true, failedDuties: [], penaltyYuan: null });
     } else {
       endForm.resetFields();
       endForm.setFieldsValue({ validTo: dayjs(today > c.validFrom ? today : c.validFrom, DATE) });
@@ -486,7 +487,7 @@ function ContractDrawer({ id, onClose }: { id: number | null; onClose: () => voi
           >
             <Form<CheckValues> form={checkForm} name="check" layout="vertical" data-testid="check-form">
               <Form.Item name="checkedOn" label={t('frontage.checkedOn')} rules={[{ required: true, message: t('assignments.dateRequired') }]}>
-                <DatePicker format={DATE} style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+                <DatePicker format={DATE} style={{ width: '100%' }} disabledDate={(d) => d.isAfter(cityDay(), 'day')} />
               </Form.Item>
               <Form.Item name="passed" label={t('frontage.result')}>
                 <Radio.Group
@@ -696,7 +697,7 @@ export default function FrontagePage() {
 
   const openSign = () => {
     form.resetFields();
-    const from = dayjs();
+    const from = cityDay();
     form.setFieldsValue({ duties, signedOn: from, validFrom: from, expiresOn: from.add(1, 'year').subtract(1, 'day'), platePosted: false, scan: null });
     setSignError(null);
     setSigning(true);

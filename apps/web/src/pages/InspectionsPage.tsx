@@ -15,6 +15,7 @@ import { fmtScore, iso, ModeTag, monthPeriod, PlanSelect, RateText, StateTag, Ta
 import { RankingTable } from './inspections/ResultsTables';
 import { useInspectionStrings, type InspectionStrings } from './inspections/strings';
 import './inspections/inspections.css';
+import { cityDay } from '../lib/time';
 
 const NUM_KEYS = ['planId', 'unitId', 'zoneId', 'pointId', 'inspectorId', 'page', 'pageSize'] as const;
 
@@ -176,7 +177,7 @@ function ResultsTab({ s }: { s: InspectionStrings }) {
   const [params, setParams] = useSearchParams();
   const plans = usePlans({ pageSize: 500 });
   const planId = Number(params.get('planId')) || plans.data?.items[0]?.id || null;
-  const month = params.get('month') && /^\d{4}-\d{2}$/.test(params.get('month')!) ? dayjs(`${params.get('month')}-01`) : dayjs().startOf('month');
+  const month = params.get('month') && /^\d{4}-\d{2}$/.test(params.get('month')!) ? dayjs(`${params.get('month')}-01`) : cityDay().startOf('month');
   const [from, to] = monthPeriod(month);
   const results = useResults(planId, from, to);
   const plan = plans.data?.items.find((p) => p.id === planId);

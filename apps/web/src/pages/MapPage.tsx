@@ -18,6 +18,7 @@ import { useLanguage } from '../i18n';
 import { stateLabel } from '../lib/cases';
 import { KeepVisible, PinMarker, ShapesLayer, type Shape } from '../map/layers';
 import { REGION_STYLE, SEGMENT_STYLE, SHOP_COLORS, shopStyle, ZONE_STYLE, type ShopColorKey } from '../map/styles';
+import { cityDay } from '../lib/time';
 
 const DATE = 'YYYY-MM-DD';
 const PANEL_WIDTH = 360;
@@ -103,7 +104,7 @@ export default function MapPage() {
   const segments = useSegments();
   const zones = useZones();
   const rules = useRoutingRules();
-  const today = dayjs().format(DATE);
+  const today = cityDay().format(DATE);
   const date = isDate(params.get('date')) ? params.get('date')! : today;
   // Every located shop in scope, coloured by its contract on the chosen day.
   const shops = useMapShops(date);

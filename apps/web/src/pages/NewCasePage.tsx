@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import { App, Button, Card, DatePicker, Form, Input, Select, Space, Typography } from 'antd';
 import { SendOutlined } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { CaseSource, Me } from '@cc/domain';
 import { useCaseMutations, useCasePreview, useCaseSettings } from '../api/cases';
@@ -18,6 +18,7 @@ import { useReportError } from '../lib/useReportError';
 import { PlaceField } from './cases/PlaceField';
 import { PreviewPanel } from './cases/PreviewPanel';
 import './cases/cases.css';
+import { cityDay, cityInstant } from '../lib/time';
 
 interface Values {
   categoryCode?: string | null;
@@ -78,7 +79,7 @@ export default function NewCasePage() {
         address: v.address?.trim() || undefined,
         photos: v.photos?.length ? v.photos.map((p) => ({ fileId: p.fileId })) : undefined,
         unitId: office && v.unitId ? v.unitId : undefined,
-        deadlineAt: office && v.deadlineAt ? v.deadlineAt.toISOString() : undefined,
+        deadlineAt: office && v.deadlineAt ? cityInstant(v.deadlineAt) : undefined,
       });
       void message.success(t('cases.new.created', { number: created.number }));
       navigate(`/cases/${created.id}`, { replace: true });
@@ -160,7 +161,7 @@ export default function NewCasePage() {
                   showTime={{ format: 'HH:mm' }}
                   format="YYYY-MM-DD HH:mm"
                   style={{ width: '100%' }}
-                  disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+                  disabledDate={(d) => d.isBefore(cityDay(), 'day')}
                   inputReadOnly
                 />
               </Form.Item>

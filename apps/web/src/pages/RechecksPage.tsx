@@ -3,7 +3,6 @@ import { Link, useSearchParams } from 'react-router';
 import { App, Button, Card, Checkbox, Empty, Form, Grid, Input, Modal, Segmented, Select, Space, Tag, Typography } from 'antd';
 import type { ButtonProps, TableColumnsType } from 'antd';
 import { CheckOutlined, HistoryOutlined, RollbackOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { RecheckView } from '@cc/domain';
 import { useRecheckResult, useRechecks, type RecheckState } from '../api/cases';
@@ -17,6 +16,7 @@ import { formatDate, formatDateTime } from '../lib/format';
 import { useReportError } from '../lib/useReportError';
 import { usePlans } from './inspections/api';
 import './cases/cases.css';
+import { cityDay } from '../lib/time';
 
 const STATES = ['pending', 'passed', 'relapsed'] as const satisfies readonly RecheckState[];
 const STATE_COLOR: Record<RecheckState, string> = { pending: 'gold', passed: 'green', relapsed: 'magenta', void: 'default' };
@@ -49,7 +49,7 @@ export default function RechecksPage() {
   const record = useRecheckResult();
   const [dialog, setDialog] = useState<{ r: RecheckView; result: 'passed' | 'relapsed' } | null>(null);
   const [form] = Form.useForm<Values>();
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = cityDay().format('YYYY-MM-DD');
 
   const setQuery = (patch: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams(params);

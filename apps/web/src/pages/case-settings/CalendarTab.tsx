@@ -10,6 +10,7 @@ import { QueryError } from '../../components/QueryError';
 import { useReportError } from '../../lib/useReportError';
 import { topLevelFields } from './common';
 import { fill, type CaseSettingsStrings } from './strings';
+import { cityDay } from '../../lib/time';
 
 // ---------------- office hours ----------------
 
@@ -310,7 +311,7 @@ function HolidayCard({ s, canEdit }: { s: CaseSettingsStrings; canEdit: boolean 
     for (const y of drafts) if (!list.some((v) => v.year === y)) list.push({ year: y, source: 'none', holidays: [], workdays: [] });
     return list.sort((a, b) => a.year - b.year);
   }, [years.data, drafts]);
-  const thisYear = dayjs().year();
+  const thisYear = cityDay().year();
   const [selected, setSelected] = useState<number | null>(null);
   const current = views.find((v) => v.year === selected) ?? views.find((v) => v.year === thisYear) ?? views[views.length - 1];
   const nextYear = Math.max(thisYear, ...views.map((v) => v.year)) + 1;

@@ -2,7 +2,6 @@ import { useEffect } from 'react';
 import { App, Button, Card, Checkbox, Col, Form, Input, InputNumber, Row, Skeleton, Space, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import dayjs from 'dayjs';
 import { CASE_SOURCE_LABELS, CASE_SOURCES, type CaseSettings } from '@cc/domain';
 import { useCaseSettings, useSaveCaseSettings } from '../../api/caseSettings';
 import { QueryError } from '../../components/QueryError';
@@ -10,6 +9,7 @@ import { useLanguage } from '../../i18n';
 import { useReportError } from '../../lib/useReportError';
 import { topLevelFields } from './common';
 import { fill, type CaseSettingsStrings } from './strings';
+import { cityDay } from '../../lib/time';
 
 type FormValues = Omit<CaseSettings, 'officeHours'>;
 const FIELDS = [
@@ -31,7 +31,7 @@ export const docNumber = (format: string | undefined, year: number, seq: number)
   (format ?? '').replaceAll('{year}', String(year)).replaceAll('{seq}', String(seq));
 
 function NumberPreview({ format, s }: { format: string | undefined; s: CaseSettingsStrings }) {
-  const year = dayjs().year();
+  const year = cityDay().year();
   if (!format?.includes('{seq}')) return null;
   return (
     <Typography.Text type="secondary" data-testid="doc-number-preview">

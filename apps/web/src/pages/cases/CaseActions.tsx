@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, App, Button, DatePicker, Form, Input, Modal, Space, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { CaseEvent, CaseView } from '@cc/domain';
 import { useCaseMutations } from '../../api/cases';
@@ -13,6 +13,7 @@ import { isApiError } from '../../lib/errors';
 import { conflictMessage, normaliseFieldErrors } from '../../lib/cases';
 import { useReportError } from '../../lib/useReportError';
 import { CaseLookup } from './CaseLookup';
+import { cityDay, cityInstant } from '../../lib/time';
 
 export type CaseAction = CaseEvent | 'hide';
 
@@ -103,7 +104,7 @@ export function CaseActions({ c, onConflict }: { c: CaseView; onConflict: () => 
             note,
             photos: v.photos?.length ? v.photos.map((p) => ({ fileId: p.fileId })) : undefined,
             unitId: spec.unit && v.unitId ? v.unitId : undefined,
-            deadlineAt: spec.deadline && office && v.deadlineAt ? v.deadlineAt.toISOString() : undefined,
+            deadlineAt: spec.deadline && office && v.deadlineAt ? cityInstant(v.deadlineAt) : undefined,
             intoCaseId: spec.merge && v.intoCaseId ? v.intoCaseId : undefined,
           },
         });
@@ -186,7 +187,7 @@ export function CaseActions({ c, onConflict }: { c: CaseView; onConflict: () => 
                 showTime={{ format: 'HH:mm' }}
                 format="YYYY-MM-DD HH:mm"
                 style={{ width: '100%' }}
-                disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+                disabledDate={(d) => d.isBefore(cityDay(), 'day')}
                 inputReadOnly
               />
             </Form.Item>

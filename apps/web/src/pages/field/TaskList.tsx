@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { App, Button, Card, Empty, Input, Spin, Tag, Typography } from 'antd';
 import { RightOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { cityTime } from '../../lib/time';
 import type { TaskView } from '@cc/domain';
 import { errorMessage } from '../../lib/errors';
 import { useLanguage } from '../../i18n';
@@ -102,7 +102,7 @@ export function TaskList({ owner }: { owner: string }) {
       </div>
       {tasks.data?.cachedAt && (
         <Typography.Text type="warning" className="cc-field__cached" data-testid="field-cached">
-          {s.cachedAt(dayjs(tasks.data.cachedAt).format('MM-DD HH:mm'))}
+          {s.cachedAt(cityTime(tasks.data.cachedAt).format('MM-DD HH:mm'))}
         </Typography.Text>
       )}
       <Input.Search allowClear placeholder={s.search} value={q} onChange={(e) => setQ(e.target.value)} className="cc-field__search" />

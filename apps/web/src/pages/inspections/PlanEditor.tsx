@@ -27,6 +27,7 @@ import { useReportError } from '../../lib/useReportError';
 import { usePlanMutations, usePoints, usePointTypes, useStandards } from './api';
 import { DATE, iso, todayIso, UnitMultiSelect, UserMultiSelect } from './common';
 import type { InspectionStrings } from './strings';
+import { cityDay } from '../../lib/time';
 
 interface FormValues {
   name: string;
@@ -74,7 +75,7 @@ function RecurrenceEditor({ value, onChange, s, id }: { value?: Recurrence; onCh
           ? { type, atLeast: 1 }
           : type === 'monthly'
             ? { type, fromDay: 26, toDay: 28, atLeast: 1 }
-            : { type, from: today, to: iso(dayjs().add(13, 'day')) };
+            : { type, from: today, to: iso(cityDay().add(13, 'day')) };
     onChange?.(next);
   };
   return (
@@ -212,7 +213,7 @@ function TargetsEditor({ value, onChange, s, id }: { value?: TargetSpec; onChang
 // ---------------------------------------------------------------------------------------------
 /** The plan's windows on a month calendar: a green day lies in a window, its first day shows the minimum. */
 export function PlanCalendar({ recurrence, startsOn, endsOn, s }: { recurrence: Recurrence | undefined; startsOn: string | null; endsOn: string | null; s: InspectionStrings }) {
-  const [month, setMonth] = useState<Dayjs>(() => (startsOn && startsOn > todayIso() ? dayjs(startsOn) : dayjs()));
+  const [month, setMonth] = useState<Dayjs>(() => (startsOn && startsOn > todayIso() ? dayjs(startsOn) : cityDay()));
   const inPlan = (d: string) => (!startsOn || d >= startsOn) && (!endsOn || d <= endsOn);
   const monthWindows = useMemo(() => {
     if (!recurrence) return [];
@@ -326,7 +327,7 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
               targets: NO_TARGETS,
               ownerUnitId: me?.unit.id ?? null,
               teamUserIds: [],
-              startsOn: dayjs(),
+              startsOn: cityDay(),
               endsOn: null,
               reopenHours: 48,
               active: true,

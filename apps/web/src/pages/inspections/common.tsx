@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Select, Tag, Typography } from 'antd';
 import { useQueries } from '@tanstack/react-query';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import type { InspectionSummary, PlanKind, PlanMode, PlanView, Recurrence, UnitView } from '@cc/domain';
 import { get } from '../../api/client';
 import { qk } from '../../api/keys';
@@ -11,20 +11,21 @@ import { useLanguage } from '../../i18n';
 import { unitKindLabel } from '../../lib/labels';
 import { usePlans } from './api';
 import type { InspectionStrings } from './strings';
+import { cityDay } from '../../lib/time';
 
 export const DATE = 'YYYY-MM-DD';
 export const iso = (d: Dayjs) => d.format(DATE);
-export const todayIso = () => dayjs().format(DATE);
+export const todayIso = () => cityDay().format(DATE);
 
 /** Monday of the week that holds a day (ISO weeks, as the server counts them). */
 export const mondayOf = (d: Dayjs) => d.subtract((d.day() + 6) % 7, 'day').startOf('day');
 
 export type Period = [string, string];
 export const periods = {
-  thisWeek: (): Period => [iso(mondayOf(dayjs())), iso(mondayOf(dayjs()).add(6, 'day'))],
-  lastWeek: (): Period => [iso(mondayOf(dayjs()).subtract(7, 'day')), iso(mondayOf(dayjs()).subtract(1, 'day'))],
-  thisMonth: (): Period => [iso(dayjs().startOf('month')), iso(dayjs().endOf('month'))],
-  lastMonth: (): Period => [iso(dayjs().subtract(1, 'month').startOf('month')), iso(dayjs().subtract(1, 'month').endOf('month'))],
+  thisWeek: (): Period => [iso(mondayOf(cityDay())), iso(mondayOf(cityDay()).add(6, 'day'))],
+  lastWeek: (): Period => [iso(mondayOf(cityDay()).subtract(7, 'day')), iso(mondayOf(cityDay()).subtract(1, 'day'))],
+  thisMonth: (): Period => [iso(cityDay().startOf('month')), iso(cityDay().endOf('month'))],
+  lastMonth: (): Period => [iso(cityDay().subtract(1, 'month').startOf('month')), iso(cityDay().subtract(1, 'month').endOf('month'))],
 };
 export const monthPeriod = (m: Dayjs): Period => [iso(m.startOf('month')), iso(m.endOf('month'))];
 
