@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { repoRoot } from '../../apps/server/src/platform/config.js';
-import { createDb, migrateToLatest, type DB } from '../../apps/server/src/platform/database.js';
+import { APP_CONNECTION_LIFETIME_S, createDb, migrateToLatest, type DB } from '../../apps/server/src/platform/database.js';
 import { startEmbeddedPostgres } from '../../apps/server/src/platform/embedded-postgres.js';
 
 /**
@@ -85,7 +85,7 @@ export async function benchDatabase<T = never>(template?: BenchTemplate<T>): Pro
   // Its own cache: what decides, at city scale, whether indexes are read from memory or disk.
   const buffers = (await admin.query<{ shared_buffers: string }>('show shared_buffers')).rows[0]!.shared_buffers;
   await admin.end();
-  const db = createDb(urlOf(name), 20);
+  const db = createDb(urlOf(name), 20, { maxLifetimeSeconds: APP_CONNECTION_LIFETIME_S }); // as the app's pool
   await migrateToLatest(db);
   if (template) await sql`drop table if exists bench_template`.execute(db);
   return {

@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
-import { createDb, maintenanceWarnings, migrateToLatest, type DB } from './platform/database.js';
+import { APP_CONNECTION_LIFETIME_S, createDb, maintenanceWarnings, migrateToLatest, type DB } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/embedded-postgres.js';
 import { sealAuditChain } from './platform/audit.js';
 import { startBackgroundJobs } from './platform/jobs.js';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       });
       url = embedded.url;
     }
-    db = createDb(url, config.pgPoolSize);
+    db = createDb(url, config.pgPoolSize, { maxLifetimeSeconds: APP_CONNECTION_LIFETIME_S });
     const applied = await migrateToLatest(db);
     if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
 

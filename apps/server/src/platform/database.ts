@@ -15,8 +15,24 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 // Calendar dates stay 'YYYY-MM-DD': a Date would shift them by the server's time zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-export function createDb(connectionString: string, poolSize = 10): DB {
-  const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
+/**
+ * How long the app keeps one database connection, in seconds. A session caches the plan of every
+ * prepared statement and PL/pgSQL statement it runs, made with the table sizes of that moment, and
+ * PostgreSQL replaces it only after an ANALYZE. Where none comes (autovacuum off, or not yet), a
+ * plan made while a table was empty (sequential scans) stays as the table grows: a case view then
+ * read every document and event of the city. A new connection plans again, with the tables' current
+ * size. Ten minutes bounds how long a stale plan can live at a few milliseconds per reconnect.
+ */
+export const APP_CONNECTION_LIFETIME_S = 600;
+
+/**
+ * A Kysely database over a pool of `poolSize` connections. With `maxLifetimeSeconds`, a
+ * connection is closed when it is next idle after that age and a new one takes its place (the
+ * app's pool: `APP_CONNECTION_LIFETIME_S`); tools that keep session state between queries leave it
+ * at 0 (never).
+ */
+export function createDb(connectionString: string, poolSize = 10, opts: { maxLifetimeSeconds?: number } = {}): DB {
+  const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000, maxLifetimeSeconds: opts.maxLifetimeSeconds ?? 0 });
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', () => undefined);
   // Nor one that is checked out (pg-pool listens only on idle clients): a FATAL from a dying server
