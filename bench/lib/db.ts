@@ -37,8 +37,8 @@ const TEMPLATE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * A fresh, migrated database for a benchmark: on the server in DATABASE_URL (a new database is
  * created and dropped there), or on the embedded engine in a temporary folder. With a template
  * (`benchTemplateFromEnv`), a copy of the kept database, filled first if it does not exist yet; on
- * the embedded engine the kept cluster lives in BENCH_PGDATA (default bench/tmp/postgres), which
- * is not deleted.
+ * the embedded engine the kept cluster lives in BENCH_PGDATA (default: tmp/postgres in the bench
+ * folder of the checkout), which is not deleted.
  */
 export async function benchDatabase<T = never>(template?: BenchTemplate<T>): Promise<BenchDatabase<T>> {
   const name = `cc_bench_${randomBytes(4).toString('hex')}`;
