@@ -1,6 +1,6 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import utc from 'dayjs/plugin/utc';
-import { localDate } from '@cc/domain';
+import { CITY_UTC_OFFSET_MINUTES, localDate } from '@cc/domain';
 
 dayjs.extend(utc);
 
@@ -10,10 +10,8 @@ dayjs.extend(utc);
  * pages show times and "today" the same way whatever time zone the browser is set to — otherwise a
  * browser set to UTC shows a case reported at 01:14 on the 24th as reported on the 23rd.
  */
-const CITY_UTC_OFFSET_MIN = 8 * 60;
-
 /** An instant (ISO text, Date, epoch ms; now when absent) on the city's wall clock. */
-export const cityTime = (t?: string | number | Date | Dayjs): Dayjs => dayjs(t).utcOffset(CITY_UTC_OFFSET_MIN);
+export const cityTime = (t?: string | number | Date | Dayjs): Dayjs => dayjs(t).utcOffset(CITY_UTC_OFFSET_MINUTES);
 
 /** Today's date in the city, YYYY-MM-DD. */
 export const cityToday = (): string => localDate(new Date());
@@ -28,4 +26,5 @@ export const cityDay = (): Dayjs => dayjs(cityToday());
  * The instant a date-and-time picker's value stands for: what the user picked is read on the
  * city's clock (the picker itself shows plain wall time), e.g. 2026-11-25 18:00 → 10:00Z.
  */
-export const cityInstant = (picked: Dayjs): string => new Date(`${picked.format('YYYY-MM-DDTHH:mm:ss')}+08:00`).toISOString();
+export const cityInstant = (picked: Dayjs): string =>
+  dayjs.utc(picked.format('YYYY-MM-DDTHH:mm:ss')).subtract(CITY_UTC_OFFSET_MINUTES, 'minute').toISOString();

@@ -39,7 +39,9 @@ export function makeCalendar(years: readonly HolidayCalendarYear[], officeHours 
   };
 }
 
-const OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai
+/** The city's offset from UTC in minutes: Asia/Shanghai, UTC+8 all year (no daylight saving). */
+export const CITY_UTC_OFFSET_MINUTES = 8 * 60;
+const OFFSET_MS = CITY_UTC_OFFSET_MINUTES * 60_000;
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
 
