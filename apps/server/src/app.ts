@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { DB } from './platform/database.js';
 import { AppError, frameworkErrors, registerErrorHandling } from './platform/errors.js';
+import { pgRateLimitStore } from './platform/rate-limit-store.js';
 import helmet from 'helmet';
 import { registerValidation } from './platform/validation.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -109,9 +110,11 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
   app.addSchema(ErrorBody);
 
   await app.register(cookie);
-  // Per-route limits (login, public forms); counted per client IP in this process.
+  // Per-route limits (login, Open311 posts), counted per client address in PostgreSQL, so every
+  // instance of the app counts the same hits (ADR 0008).
   await app.register(rateLimit, {
     global: false,
+    store: pgRateLimitStore(db),
     errorResponseBuilder: (_req, ctx) => new AppError(429, 'RATE_LIMITED', {}, { retryAfterSeconds: Math.ceil(ctx.ttl / 1000) }),
   });
   // The security headers on every answer. helmet's middleware is built once here: the Fastify

@@ -82,6 +82,25 @@ const setClocks = (d: Date) => {
 };
 
 describe('two app instances on one database', () => {
+  it('counts the login limit once for both instances: the counters live in PostgreSQL', async () => {
+    const config = testConfig({ loginRateLimit: 3, dataDir: path.join(os.tmpdir(), `cc-two-${process.pid}`) });
+    const C = await buildApp({ db: A.db, config, clock: new ManualClock(T0) });
+    const D = await buildApp({ db: B.db, config, clock: new ManualClock(T0) });
+    try {
+      const attempt = (app: FastifyInstance, i: number, ip = '203.0.113.77') =>
+        app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { username: `nobody-rl-${i}`, password: 'x' } });
+      const codes: number[] = [];
+      for (const [i, app] of [C, D, C, D].entries()) codes.push((await attempt(app, i)).statusCode);
+      // Per process, each instance would have seen two attempts and let all four through.
+      expect(codes).toEqual([401, 401, 401, 429]);
+      expect((await attempt(C, 9)).statusCode).toBe(429);
+      expect((await attempt(D, 10, '203.0.113.78')).statusCode).toBe(401);
+    } finally {
+      await C.close();
+      await D.close();
+    }
+  });
+
   it('accepts a session made on the other instance', async () => {
     const s = await login(A.app, 'office', 'Demo@2026');
     const me = await on(B.app, s)({ method: 'GET', url: '/api/v1/auth/me' });

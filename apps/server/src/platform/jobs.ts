@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sealAuditChain } from './audit.js';
 import type { DB } from './database.js';
+import { purgeRateLimits } from './rate-limit-store.js';
 
 /** Delete sessions that ended (logged out, expired or revoked) more than a day ago. */
 export async function purgeSessions(db: DB, now: Date, idleMinutes: number): Promise<number> {
@@ -28,6 +29,7 @@ export function startBackgroundJobs(deps: { db: DB; log: FastifyBaseLogger; idle
   const jobs: Job[] = [
     { name: 'audit sealer', everyMs: 2000, run: () => sealAuditChain(deps.db) },
     { name: 'session purge', everyMs: 10 * 60_000, run: () => purgeSessions(deps.db, new Date(), deps.idleMinutes) },
+    { name: 'rate-limit purge', everyMs: 60_000, run: () => purgeRateLimits(deps.db) },
     ...(deps.moduleJobs ?? []),
   ];
   const running = new Set<Promise<unknown>>();

@@ -134,6 +134,16 @@ describe('the citizen’s side, without login (S10)', () => {
     }
   });
 
+  it('lets exactly five of eight reports sent at the same instant from one address through', async () => {
+    const ip = newIp();
+    const tokens: string[] = [];
+    for (let i = 0; i < 8; i++) tokens.push(await token(ip));
+    const before = await count('case_record');
+    const codes = (await Promise.all(tokens.map((tok) => report(ip, { photos: [tok] })))).map((r) => r.statusCode).sort();
+    expect(codes).toEqual([201, 201, 201, 201, 201, 429, 429, 429]);
+    expect(await count('case_record')).toBe(before + 5);
+  });
+
   it('limits uploads per address to three times the report limit', async () => {
     const ip = newIp();
     for (let i = 0; i < 15; i++) expect((await upload(ip)).statusCode).toBe(201);

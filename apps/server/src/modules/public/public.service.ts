@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
 import {
   CASE_STATE_CATEGORY, localDate,
   type CaseState, type Locale, type MapSettings, type PublicCaseStatus, type PublicCity, type PublicReportBody,
@@ -8,7 +9,7 @@ import type { AuditContext } from '../../platform/audit.js';
 import { newSecret, sha256 } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Config } from '../../platform/config.js';
-import type { DB } from '../../platform/database.js';
+import type { DB, Executor } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import { saveStoredFile, type FileStore } from '../../platform/files.js';
 import type { CaseCatalog } from '../cases/catalog.service.js';
@@ -118,10 +119,15 @@ export function createPublicService(deps: { db: DB; files: FileStore; cases: Cas
         return `${localDate(now).replaceAll('-', '')}${String(randomInt(1, 10_000)).padStart(4, '0')}`;
       }
       const s = await catalog.settings(t.id);
-      const recent = await db.selectFrom('case_record').select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('created_at').as('oldest')])
-        .where('tenant_id', '=', t.id).where('reporter_ip_hash', '=', ipHash).where('created_at', '>', new Date(now.getTime() - HOUR_MS))
-        .executeTakeFirstOrThrow();
-      if (Number(recent.n) >= s.citizenReportsPerHour) throw rateLimited(recent.oldest as Date | null, now);
+      // Counted again under a lock on the address inside the transaction below; this early count
+      // spares the work for an address that is already over its limit.
+      const overLimit = async (ex: Executor) => {
+        const recent = await ex.selectFrom('case_record').select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('created_at').as('oldest')])
+          .where('tenant_id', '=', t.id).where('reporter_ip_hash', '=', ipHash).where('created_at', '>', new Date(now.getTime() - HOUR_MS))
+          .executeTakeFirstOrThrow();
+        if (Number(recent.n) >= s.citizenReportsPerHour) throw rateLimited(recent.oldest as Date | null, now);
+      };
+      await overLimit(db);
 
       const invalid = () => new AppError(422, 'PUBLIC_UPLOAD_INVALID', {}, [{ field: 'photos', problem: 'PUBLIC_UPLOAD_INVALID', params: {} }]);
       const hashes = b.photos.map(sha256);
@@ -134,6 +140,10 @@ export function createPublicService(deps: { db: DB; files: FileStore; cases: Cas
       const fileIds = hashes.map((h) => uploads.find((u) => u.token_hash === h)!.file_id);
 
       return db.transaction().execute(async (tx) => {
+        // Reports from one address, sent at the same instant to any instance, queue here: each
+        // counts the ones committed before it, so no more than the limit get through.
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`public-report:${t.id}:${ipHash}`}, 0))`.execute(tx);
+        await overLimit(tx);
         const id = await cases.intake(t.id, {
           source: 'citizen', categoryCode: b.categoryCode, description: b.description, lat: b.lat, lng: b.lng, address: b.address ?? null,
           photos: fileIds.map((fileId) => ({ fileId })),
