@@ -111,6 +111,56 @@ describe('generated inspection sheets', () => {
     expect(results.rows[0]!.rank).toBe(1);
   });
 
+  it('counts each sheet under the unit it recorded, and names a target as its newest sheet, when they changed within the period', async () => {
+    const plan = await t.db.selectFrom('inspection_plan').select('id').where('tenant_id', '=', city.tenantId).where('name', '=', '创文实地考察（社区）').executeTakeFirstOrThrow();
+    const from = `${YESTERDAY.slice(0, 8)}01`;
+    const sheets = await t.db.selectFrom('inspection').select(['id', 'target_id', 'target_unit_id', 'target_name']).where('tenant_id', '=', city.tenantId).where('plan_id', '=', plan.id)
+      .where('state', '=', 'submitted').where('inspected_on', '>=', from).where('inspected_on', '<=', YESTERDAY).orderBy('id').execute();
+    const target = sheets[0]!.target_id;
+    const oldest = sheets.find((x) => x.target_id === target)!;
+    const other = city.model.departments[0]!;
+    await t.db.updateTable('inspection').set({ target_unit_id: other, target_name: '龥旧名（排序在后）' }).where('tenant_id', '=', city.tenantId).where('id', '=', oldest.id).execute();
+    try {
+      const res = (await office.request({ method: 'GET', url: `/api/v1/inspection-results?planId=${plan.id}&from=${from}&to=${YESTERDAY}` })).json() as {
+        rows: { target: { id: number; name: string; responsibleUnit: { id: number; name: string } | null }; sheets: number }[]; byUnit: { key: string; sheets: number }[];
+      };
+      const row = res.rows.find((r) => r.target.id === target)!;
+      expect(row.sheets).toBe(sheets.filter((x) => x.target_id === target).length);
+      expect(row.target.responsibleUnit?.id).toBe(oldest.target_unit_id);
+      expect(row.target.name).toBe(oldest.target_name);
+      expect(row.target.responsibleUnit?.name).toBe(oldest.target_name);
+      const perUnit = new Map<string, number>();
+      for (const x of sheets) {
+        const unit = String(x.id === oldest.id ? other : x.target_unit_id ?? 0);
+        perUnit.set(unit, (perUnit.get(unit) ?? 0) + 1);
+      }
+      expect(new Map(res.byUnit.map((g) => [g.key, g.sheets]))).toEqual(perUnit);
+      expect(res.byUnit.find((g) => g.key === String(other))?.sheets).toBe(1);
+    } finally {
+      await t.db.updateTable('inspection').set({ target_unit_id: oldest.target_unit_id, target_name: oldest.target_name }).where('tenant_id', '=', city.tenantId).where('id', '=', oldest.id).execute();
+    }
+  });
+
+  it('explains a ranked target: its items’ points add up to its row (best, worst and the middle)', async () => {
+    const plan = await t.db.selectFrom('inspection_plan').select('id').where('tenant_id', '=', city.tenantId).where('name', '=', '创文实地考察（社区）').executeTakeFirstOrThrow();
+    const q = `planId=${plan.id}&from=${YESTERDAY.slice(0, 8)}01&to=${YESTERDAY}`;
+    const rows = (await office.request({ method: 'GET', url: `/api/v1/inspection-results?${q}` })).json().rows as { target: { kind: string; id: number }; sheets: number; score: number; maxScore: number; findings: number }[];
+    expect(rows.length).toBeGreaterThan(2);
+    for (const row of [rows[0]!, rows[Math.floor(rows.length / 2)]!, rows.at(-1)!]) {
+      const res = await office.request({ method: 'GET', url: `/api/v1/inspection-results/explanation?${q}&targetKind=${row.target.kind}&targetId=${row.target.id}` });
+      expect(res.statusCode, res.body).toBe(200);
+      const x = res.json() as { sheets: number; score: number; maxScore: number; findings: number; items: { lost: number; scoreTotal: number; maxTotal: number; findings: number }[]; sheetList: unknown[]; findingList: unknown[] };
+      expect(x).toMatchObject({ sheets: row.sheets, score: row.score, maxScore: row.maxScore, findings: row.findings });
+      expect(x.sheetList).toHaveLength(row.sheets);
+      expect(r2(x.items.reduce((s, i) => s + i.scoreTotal, 0))).toBe(row.score);
+      expect(r2(x.items.reduce((s, i) => s + i.maxTotal, 0))).toBe(row.maxScore);
+      expect(r2(x.items.reduce((s, i) => s + i.lost, 0))).toBe(r2(row.maxScore - row.score));
+      expect(x.items.reduce((s, i) => s + i.findings, 0)).toBe(row.findings);
+      expect(x.findingList).toHaveLength(Math.min(100, row.findings));
+      expect(x.items.map((i) => i.lost)).toEqual([...x.items.map((i) => i.lost)].sort((a, b) => b - a));
+    }
+  });
+
   it('numbers a new sheet after the generated ones of its day', async () => {
     const generated = await n(sql`select count(*) as n from inspection where tenant_id = ${city.tenantId} and inspected_on = ${YESTERDAY}`);
     expect(generated).toBeGreaterThan(0);

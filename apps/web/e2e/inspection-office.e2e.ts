@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { InspectionView } from '@cc/domain';
 import { loginThroughForm, shot, useBrowserSession, type newContext } from './support/browser';
 import { apiGet, centreOf, type RegionFeature } from './support/map';
 import { rgbPng } from './support/png';
@@ -218,6 +219,30 @@ describe('the office plans inspections and follows them up (issue 5)', () => {
     // The reopened sheet is not submitted any more: the month has no result.
     await page.getByTestId('results-table').getByText('所选期间没有已提交的检查表').waitFor();
     await shot(page, 'insp-07-results');
+
+    // The inspector sends the sheet again as it was (the phone's way): the month ranks 东关社区, and
+    // its 得分说明 names the item that lost the 2 points, the problem and its case. The drawer is in the URL.
+    const v = await apiGet<InspectionView>(page, `/inspections/${sheetId}`);
+    const again = await apiSend<{ state: string }>(page, 'PUT', '/inspections/sync', {
+      clientKey: v.clientKey, planId, target: { kind: v.target.kind, id: v.target.id }, inspectedOn: v.inspectedOn, lat: v.lat, lng: v.lng, submit: true,
+      items: v.items.filter((i) => i.na).map((i) => ({ nodeId: i.nodeId, na: true })),
+      findings: v.findings.map((f) => ({ clientKey: f.clientKey, itemNodeId: f.itemNodeId, criterionNodeId: f.criterionNodeId, points: f.points, note: f.note, lat: f.lat, lng: f.lng, photos: f.photos.map((x) => ({ fileId: x.fileId })) })),
+    });
+    expect(again.state).toBe('submitted');
+    await page.reload();
+    const ranked = page.getByTestId('results-table').locator('tr').filter({ hasText: '东关社区居委会' });
+    await ranked.getByTestId('results-explain').click();
+    const drawer = page.getByTestId('explanation');
+    await drawer.getByTestId('explanation-items').waitFor();
+    expect(page.url()).toMatch(/explain=unit%3A\d+/);
+    const lost = await drawer.getByTestId('explanation-lost').first().innerText();
+    expect(lost).toMatch(/^2 \/ \d+/);
+    expect(await drawer.getByTestId('explanation-findings').innerText()).toContain('背街小巷垃圾堆积');
+    await shot(page, 'insp-07b-explanation', { fullPage: false });
+    await page.reload();
+    await page.getByTestId('explanation').getByTestId('explanation-items').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.url()).not.toContain('explain=');
   }, T);
 
   it('lists the assessment points and adds one on the map', async () => {

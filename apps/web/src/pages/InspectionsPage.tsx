@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Alert, Button, Card, DatePicker, Select, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Select, Space, Tabs, Tag, Tooltip } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { WarningOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router';
@@ -11,7 +11,7 @@ import { PagedTable } from '../components/PagedTable';
 import { UnitSelect } from '../components/UnitSelect';
 import { usePlan, usePlans, useResults, useSheets, type SheetQuery } from './inspections/api';
 import { UnpublishedNotice } from './inspections/PublishResults';
-import { fmtScore, iso, ModeTag, monthPeriod, PlanSelect, RateText, StateTag, TargetName } from './inspections/common';
+import { iso, ModeTag, monthPeriod, PlanSelect, RateText, ScoreOf, StateTag, TargetName } from './inspections/common';
 import { RankingTable } from './inspections/ResultsTables';
 import { useInspectionStrings, type InspectionStrings } from './inspections/strings';
 import './inspections/inspections.css';
@@ -88,20 +88,7 @@ function SheetsTab({ s }: { s: InspectionStrings }) {
       title: s.list.score,
       key: 'score',
       align: 'right',
-      render: (_, r) => (
-        <span style={{ whiteSpace: 'nowrap' }}>
-          {fmtScore(r.score)}
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {' '}
-            / {fmtScore(r.maxScore)}
-          </Typography.Text>
-          {r.vetoed && (
-            <Tag color="red" style={{ marginLeft: 4 }}>
-              {s.list.vetoed}
-            </Tag>
-          )}
-        </span>
-      ),
+      render: (_, r) => <ScoreOf score={r.score} max={r.maxScore} vetoed={r.vetoed} vetoedLabel={s.list.vetoed} />,
     },
     { title: s.list.rate, key: 'rate', align: 'right', render: (_, r) => <RateText rate={r.rate} /> },
     { title: s.list.findings, dataIndex: 'findingCount', align: 'right' },

@@ -278,6 +278,7 @@ export const ENTITY_NAMES = {
   plan: { 'zh-CN': '检查计划', en: 'Inspection plan' },
   inspection: { 'zh-CN': '检查表', en: 'Inspection sheet' },
   photo: { 'zh-CN': '照片', en: 'Photo' },
+  result: { 'zh-CN': '该对象在此期间的检查结果', en: 'Inspection results for this target and period' },
 } as const satisfies Record<string, Record<Locale, string>>;
 export type EntityName = keyof typeof ENTITY_NAMES;
 

@@ -492,5 +492,47 @@ export const PlanResults = Type.Object({
 });
 export type PlanResults = Static<typeof PlanResults>;
 
+/** One target's result over a period, explained: which items lost the points, on which sheets, with which findings. */
+export const ExplanationQuery = Type.Object({ planId: Id, from: IsoDate, to: IsoDate, targetKind: TargetKindSchema, targetId: Id }, { additionalProperties: false });
+export type ExplanationQuery = Static<typeof ExplanationQuery>;
+export const ResultExplanation = Type.Object({
+  plan: Type.Object({ id: Id, name: Type.String(), kind: lit(PLAN_KINDS), mode: lit(PLAN_MODES) }),
+  from: IsoDate,
+  to: IsoDate,
+  target: TargetView,
+  sheets: Type.Integer(),
+  score: Type.Number(),
+  maxScore: Type.Number(),
+  average: Type.Number(),
+  rate: Nullable(Type.Number()),
+  findings: Type.Integer(),
+  vetoed: Type.Integer({ description: 'Sheets failed by a veto item (一票否决)' }),
+  /** Per item of the standard, the points lost over the period, most first. */
+  items: Type.Array(Type.Object({
+    nodeId: Id,
+    code: Type.String(),
+    title: Type.String(),
+    section: Nullable(Type.String()),
+    points: Nullable(Type.Number({ description: 'The item’s full marks on one sheet' })),
+    scored: Type.Integer({ description: 'Sheets on which the item was scored' }),
+    na: Type.Integer({ description: 'Sheets on which it did not apply' }),
+    maxTotal: Type.Number(),
+    scoreTotal: Type.Number(),
+    lost: Type.Number(),
+    failedSheets: Type.Integer({ description: 'Sheets on which the item lost points' }),
+    findings: Type.Integer(),
+  })),
+  sheetList: Type.Array(Type.Object({
+    id: Id, number: Type.String(), inspectedOn: IsoDate, inspector: Type.String(), score: Type.Number(), maxScore: Type.Number(), rate: Nullable(Type.Number()),
+    findingCount: Type.Integer(), vetoed: Type.Boolean(),
+  })),
+  /** The newest findings (at most 100; `findings` counts them all). */
+  findingList: Type.Array(Type.Object({
+    id: Id, inspectionId: Id, inspectionNumber: Type.String(), inspectedOn: IsoDate, itemCode: Type.String(), itemTitle: Type.String(), points: Type.Number(), note: Type.String(),
+    case: Nullable(Type.Object({ id: Id, number: Type.String(), state: Type.String() })),
+  })),
+});
+export type ResultExplanation = Static<typeof ResultExplanation>;
+
 export const PhotoUploadView = Type.Object({ id: Id, name: Type.String(), mime: Type.String(), sizeBytes: Type.Integer(), clientKey: Nullable(Type.String()) });
 export type PhotoUploadView = Static<typeof PhotoUploadView>;

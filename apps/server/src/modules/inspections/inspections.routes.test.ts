@@ -244,6 +244,45 @@ describe('a weekly inspection scored on a phone (S2)', () => {
     const later = (await as.office!.request({ method: 'GET', url: `/api/v1/inspection-plans/${planId}/coverage?from=2026-03-09&to=2026-03-15` })).json();
     expect(later.missed).toBe(later.rows.length - 1);
   });
+
+  it('explains a target’s month (得分说明): the items that lost points, its sheets and findings — to the office and the community, not its neighbour', async () => {
+    const url = (q: string) => `/api/v1/inspection-results/explanation?planId=${planId}&from=2026-03-01&to=2026-03-31&${q}`;
+    const res = await as.office!.request({ method: 'GET', url: url(`targetKind=unit&targetId=${dongguan}`) });
+    expect(res.statusCode, res.body).toBe(200);
+    const x = res.json();
+    const max = itemsFor(jns, 'community').filter((i) => i.id !== archive.id).reduce((s, i) => s + (i.points ?? 0), 0);
+    expect(x).toMatchObject({ sheets: 1, score: max - 3, maxScore: max, findings: 2, vetoed: 0, target: { kind: 'unit', id: dongguan, name: '东关社区居委会' } });
+    // Most points lost first; the N/A item counted as not applying; items without loss follow.
+    expect(x.items[0]).toMatchObject({ nodeId: item.id, code: item.code, lost: 2, failedSheets: 1, findings: 1, scored: 1, maxTotal: item.points, scoreTotal: (item.points ?? 0) - 2 });
+    expect(x.items[1]).toMatchObject({ lost: 1, findings: 1 });
+    expect(x.items.find((i: { nodeId: number }) => i.nodeId === archive.id)).toMatchObject({ na: 1, scored: 0, lost: 0, maxTotal: 0 });
+    expect(x.items.reduce((a: number, i: { lost: number }) => a + i.lost, 0)).toBe(3);
+    expect(x.items).toHaveLength(itemsFor(jns, 'community').length);
+    expect(x.sheetList).toEqual([expect.objectContaining({ id: sheetId, inspectedOn: '2026-03-12', score: max - 3, findingCount: 2 })]);
+    expect(x.findingList.map((f: { note: string }) => f.note).sort()).toEqual(['宣传栏破损', '背街小巷垃圾堆积']);
+    expect(x.findingList.every((f: { case: { number: string } | null }) => /^20260312/.test(f.case?.number ?? ''))).toBe(true);
+    // The ranking row and its explanation agree.
+    const ranking = (await as.office!.request({ method: 'GET', url: `/api/v1/inspection-results?planId=${planId}&from=2026-03-01&to=2026-03-31` })).json();
+    expect(ranking.rows.find((r: { target: { id: number } }) => r.target.id === dongguan)).toMatchObject({ sheets: x.sheets, score: x.score, maxScore: x.maxScore, findings: x.findings });
+
+    // The leader reads it too; the inspected community and its neighbour do not see the city's plan (its ranking is published by notice).
+    expect((await as.leader!.request({ method: 'GET', url: url(`targetKind=unit&targetId=${dongguan}`) })).json().score).toBe(max - 3);
+    for (const u of ['community', 'community2']) {
+      const refused = await as[u]!.request({ method: 'GET', url: url(`targetKind=unit&targetId=${dongguan}`) });
+      expect(refused.statusCode).toBe(404);
+      expect(refused.json().error.message).toBe('未找到检查计划');
+    }
+    // Another month has no sheets; a reversed period, a wrong kind and a missing target are refused.
+    expect((await as.office!.request({ method: 'GET', url: `/api/v1/inspection-results/explanation?planId=${planId}&from=2026-04-01&to=2026-04-30&targetKind=unit&targetId=${dongguan}` })).statusCode).toBe(404);
+    const reversed = await as.office!.request({ method: 'GET', url: `/api/v1/inspection-results/explanation?planId=${planId}&from=2026-03-31&to=2026-03-01&targetKind=unit&targetId=${dongguan}` });
+    expect(reversed.statusCode).toBe(422);
+    expect(reversed.json().error.message).toBe('开始日期不能晚于结束日期');
+    for (const bad of [`targetKind=shop&targetId=${dongguan}`, 'targetKind=unit', `targetKind=unit&targetId=${dongguan}&extra=1`]) {
+      const res = await as.office!.request({ method: 'GET', url: url(bad) });
+      expect(res.statusCode, bad).toBe(422);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+  });
 });
 
 describe('unannounced visits (暗访)', () => {
@@ -315,6 +354,10 @@ describe('daily 10-point zone scoring summed over a month (S7)', () => {
     expect(b).toMatchObject({ sheets: 3, score: 30, maxScore: 30, rank: 1 });
     expect(a.rank).toBe(2);
     expect(a.rate).toBeCloseTo(0.9, 4);
+    const why = (await as.office!.request({ method: 'GET', url: `/api/v1/inspection-results/explanation?planId=${planId}&from=2026-04-01&to=2026-04-30&targetKind=zone&targetId=${zones[0]!.id}` })).json();
+    expect(why).toMatchObject({ sheets: 3, score: 27, maxScore: 30, average: 9, findings: 3 });
+    expect(why.items[0]).toMatchObject({ nodeId: deduct.id, lost: 3, failedSheets: 3, findings: 3, scored: 3 });
+    expect(why.sheetList.map((x: { inspectedOn: string }) => x.inspectedOn)).toEqual(['2026-04-03', '2026-04-02', '2026-04-01']);
   });
 });
 
@@ -347,6 +390,19 @@ describe('inside-the-gate monthly check run by communities (S6)', () => {
     // The street that runs the plan reads its sheets; the neighbouring community does not.
     expect((await as.street!.request({ method: 'GET', url: `/api/v1/inspections/${ok.json().id}` })).statusCode).toBe(200);
     expect((await as.community2!.request({ method: 'GET', url: `/api/v1/inspections/${ok.json().id}` })).statusCode).toBe(404);
+    // Results and their explanation count the same sheets: the street's all, the community its own; the neighbour none of them.
+    const q = `planId=${planId}&from=2026-03-01&to=2026-03-31`;
+    for (const u of ['street', 'community']) {
+      const why = await as[u]!.request({ method: 'GET', url: `/api/v1/inspection-results/explanation?${q}&targetKind=unit&targetId=${mine}` });
+      expect(why.statusCode, `${u}: ${why.body}`).toBe(200);
+      expect(why.json()).toMatchObject({ sheets: 1, rate: 1, sheetList: [{ id: ok.json().id }] });
+      const ranking = (await as[u]!.request({ method: 'GET', url: `/api/v1/inspection-results?${q}` })).json();
+      expect(ranking.rows.map((r: { target: { id: number } }) => r.target.id)).toEqual([mine]);
+    }
+    const notTheirs = await as.community2!.request({ method: 'GET', url: `/api/v1/inspection-results/explanation?${q}&targetKind=unit&targetId=${mine}`, headers: { 'accept-language': 'en' } });
+    expect(notTheirs.statusCode).toBe(404);
+    expect(notTheirs.json().error.message).toBe('Inspection results for this target and period not found');
+    expect((await as.community2!.request({ method: 'GET', url: `/api/v1/inspection-results?${q}` })).json().rows).toEqual([]);
   });
 
   it('flags a sheet scored far from its target, without refusing it', async () => {

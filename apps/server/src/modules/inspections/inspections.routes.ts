@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
   ClientKey, CopyEditionBody, CoverageBoard, CoverageQuery, CreatePlanBody, CreatePointBody, CreateStandardBody, EditionView, ErrorBody, Id, IdParams,
-  InspectionListQuery, InspectionPage, InspectionView, PhotoUploadView, PlanCoverage, PlanListQuery, PlanPage, PlanResults, PlanView, PointListQuery, PointPage,
-  PointTypeBody, PointTypeView, PointView, RecheckTaskView, ReopenBody, ResultsQuery, SheetSyncBody, StandardView, TaskQuery, TaskView, UpdateEditionBody, UpdatePlanBody,
+  ExplanationQuery, InspectionListQuery, InspectionPage, InspectionView, PhotoUploadView, PlanCoverage, PlanListQuery, PlanPage, PlanResults, PlanView, PointListQuery, PointPage,
+  PointTypeBody, PointTypeView, PointView, RecheckTaskView, ReopenBody, ResultExplanation, ResultsQuery, SheetSyncBody, StandardView, TaskQuery, TaskView, UpdateEditionBody, UpdatePlanBody,
   UpdatePointBody, VersionBody,
 } from '@cc/domain';
 import { requireActor } from '../../platform/actor.js';
@@ -85,6 +85,10 @@ export function inspectionsRoutes(deps: { files: FileStore; standards: Standards
       config: { permission: 'inspection.read' },
       schema: { tags: ['inspections'], summary: 'A plan’s results over a period: per target (sum, average, rate, rank), per point type and per responsible unit', querystring: ResultsQuery, response: { 200: PlanResults, ...errors } },
     }, (request) => inspections.results(requireActor(request.actor), request.query));
+    app.get('/inspection-results/explanation', {
+      config: { permission: 'inspection.read' },
+      schema: { tags: ['inspections'], summary: 'One target’s result over a period, explained (得分说明): the points each item lost, its sheets and findings', querystring: ExplanationQuery, response: { 200: ResultExplanation, ...errors } },
+    }, (request) => inspections.explain(requireActor(request.actor), request.query));
 
     // ---- field work ----
     app.get('/inspection-tasks', { config: { permission: 'inspection.perform' }, schema: { tags: ['inspections'], summary: 'Today’s inspections for the caller', querystring: TaskQuery, response: { 200: Type.Array(TaskView), ...errors } } },

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   applicableItems, distanceM, formatMessage, localDate, scoreSheet, targetTokens, windowOf,
-  type InspectionListQuery, type InspectionState, type InspectionSummary, type InspectionView, type Locale, type PlanKind, type PlanMode, type PlanResults,
-  type RecheckTaskView, type Recurrence, type ReopenBody, type ResultsQuery, type ScoredItem, type SheetSyncBody, type TargetSpec, type TaskView,
+  type ExplanationQuery, type InspectionListQuery, type InspectionState, type InspectionSummary, type InspectionView, type Locale, type PlanKind, type PlanMode, type PlanResults,
+  type RecheckTaskView, type Recurrence, type ReopenBody, type ResultExplanation, type ResultsQuery, type ScoredItem, type SheetSyncBody, type TargetSpec, type TaskView,
 } from '@cc/domain';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Actor } from '../../platform/actor.js';
@@ -33,6 +33,8 @@ const baseQuery = (ex: Executor, tenantId: number) => ex.selectFrom('inspection 
   .where('i.tenant_id', '=', tenantId);
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+/** Ties in a ranking by name, in Chinese order (one collator: `localeCompare` with a locale builds one per call). */
+const byName = new Intl.Collator('zh-CN').compare;
 const FAR_M = 500;
 
 export function createInspectionsService(deps: { db: DB; clock: Clock; files: FileStore; cases: CasesService; plans: PlansService; standards: StandardsService }) {
@@ -42,9 +44,13 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
   /** Sheets the actor may read: the city's staff; the inspector; the unit running the plan; the inspected once published. */
   function scopeSql(actor: Actor): Expression<SqlBool> {
     if (actor.scope === 'tenant') return sql<SqlBool>`true`;
-    const mine = actor.scope === 'subtree' ? escapeLike(actor.unitPath) + '%' : escapeLike(actor.unitPath);
-    return sql<SqlBool>`(i.inspector_id = ${actor.userId} or o.path like ${mine} or (i.target_unit_path like ${mine} and i.published_at is not null))`;
+    return sql<SqlBool>`(o.path like ${mineLike(actor)} or ${ownSheetsSql(actor)})`;
   }
+  /** The actor's units as a LIKE pattern on unit paths: the unit, or the unit and those below it. */
+  const mineLike = (actor: Actor) => (actor.scope === 'subtree' ? escapeLike(actor.unitPath) + '%' : escapeLike(actor.unitPath));
+  /** Sheets the actor scored, and those of the actor's units once published (shown to the inspected). */
+  const ownSheetsSql = (actor: Actor) =>
+    sql<SqlBool>`(i.inspector_id = ${actor.userId} or (i.target_unit_path like ${mineLike(actor)} and i.published_at is not null))`;
 
   const lockedAt = (r: Pick<Row, 'submitted_at' | 'reopen_hours' | 'state'>) =>
     r.state === 'submitted' && r.submitted_at ? new Date(new Date(r.submitted_at).getTime() + r.reopen_hours * 3_600_000) : null;
@@ -432,43 +438,213 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     });
   }
 
+  /**
+   * Which of a plan's sheets the actor may count, as a condition on `inspection as i`: all of them
+   * for the city's staff and for the unit running the plan (and above); otherwise the sheets the
+   * actor scored, and those of the actor's own units once published — `scopeSql` with the plan
+   * fixed. It names the plan by id (PostgreSQL checks its owner once), so it needs no plan row and
+   * can run while the plan's visibility is checked.
+   */
+  function planSheetsSql(actor: Actor, planId: number): Expression<SqlBool> {
+    if (actor.scope === 'tenant') return sql<SqlBool>`true`;
+    return sql<SqlBool>`(exists (select 1 from inspection_plan p join unit o on o.tenant_id = p.tenant_id and o.id = p.owner_unit_id
+                                  where p.tenant_id = ${actor.tenantId} and p.id = ${planId} and o.path like ${mineLike(actor)})
+                         or ${ownSheetsSql(actor)})`;
+  }
+
+  const rateOf = (score: number, max: number) => (max > 0 ? Math.round((score / max) * 10000) / 10000 : null);
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+
+  /**
+   * A plan's ranking over a period. PostgreSQL sums the submitted sheets per target, so a month of
+   * a city's 创文 sheets is one aggregate, not tens of thousands of rows sent to Node; the per-type
+   * and per-unit groups count each sheet under the type and unit it recorded; a target keeps the
+   * name, type and unit of its newest sheet. The plan's visibility is checked while PostgreSQL
+   * sums (a refusal still answers, and nothing summed is returned without the plan).
+   */
   async function results(actor: Actor, q: ResultsQuery): Promise<PlanResults> {
-    const plan = await plans.planRow(actor, q.planId);
     if (q.from > q.to) throw new AppError(422, 'RECURRENCE_DATES');
-    const rows = await baseQuery(db, actor.tenantId).where(scopeSql(actor)).where('i.plan_id', '=', q.planId).where('i.state', '=', 'submitted')
-      .where('i.inspected_on', '>=', q.from).where('i.inspected_on', '<=', q.to).execute();
-    const by = new Map<string, { row: Row; sheets: number; score: number; max: number; findings: number }>();
-    for (const r of rows) {
-      const k = `${r.target_kind}:${r.target_id}`;
-      const a = by.get(k) ?? { row: r, sheets: 0, score: 0, max: 0, findings: 0 };
-      a.sheets += 1;
-      a.score = Math.round((a.score + (r.score ?? 0)) * 100) / 100;
-      a.max = Math.round((a.max + (r.max_score ?? 0)) * 100) / 100;
-      a.findings += r.finding_count;
-      by.set(k, a);
+    const visible = () => db.selectFrom('inspection as i')
+      .where('i.tenant_id', '=', actor.tenantId).where('i.plan_id', '=', q.planId).where('i.state', '=', 'submitted')
+      .where('i.inspected_on', '>=', q.from).where('i.inspected_on', '<=', q.to).where(planSheetsSql(actor, q.planId));
+    const sumsOf = [
+      sql<number>`count(*)`.as('sheets'),
+      sql<number>`coalesce(sum(i.score), 0)`.as('score'),
+      sql<number>`coalesce(sum(i.max_score), 0)`.as('max'),
+      sql<number>`sum(i.finding_count)`.as('findings'),
+      sql<number>`max(i.id)`.as('latest_id'),
+    ];
+    // Sums per target. Grouped also by the type and unit each sheet recorded, PostgreSQL 15 expected
+    // tens of thousands of groups for a year and sorted 180,000 sheets (316 ms against 178 ms for
+    // the hand-written query); grouped by target its estimate is the hand-written query's. min/max
+    // tell the rare target whose sheets recorded more than one name, type or unit: only those are
+    // summed again per type and unit, or have their newest sheet's name looked up.
+    const [plan, targets] = await Promise.all([
+      plans.planRow(actor, q.planId),
+      visible()
+        .select(['i.target_kind', 'i.target_id'])
+        .select([
+          sql<string>`min(i.target_name collate "C")`.as('name_min'),
+          sql<string>`max(i.target_name collate "C")`.as('name_max'),
+          sql<string | null>`min(i.target_subtype collate "C")`.as('subtype_min'),
+          sql<string | null>`max(i.target_subtype collate "C")`.as('subtype_max'),
+          sql<number>`count(i.target_subtype)`.as('subtype_n'),
+          sql<number | null>`min(i.target_unit_id)`.as('unit_min'),
+          sql<number | null>`max(i.target_unit_id)`.as('unit_max'),
+          sql<number>`count(i.target_unit_id)`.as('unit_n'),
+          ...sumsOf,
+        ])
+        .groupBy(['i.target_kind', 'i.target_id'])
+        .execute(),
+    ]);
+    type Target = (typeof targets)[number];
+    const mixed = (t: Target) =>
+      t.subtype_min !== t.subtype_max || (t.subtype_n > 0 && t.subtype_n < t.sheets) || t.unit_min !== t.unit_max || (t.unit_n > 0 && t.unit_n < t.sheets);
+    const key = (t: { target_kind: string; target_id: number }) => `${t.target_kind}:${t.target_id}`;
+    const split = targets.filter(mixed);
+    const renamed = targets.filter((t) => t.name_min !== t.name_max);
+    // A unit scored as itself is its own responsible unit: its name is the one its sheets recorded.
+    const ownName = new Map(targets.filter((t) => t.target_kind === 'unit' && t.unit_min === t.target_id && !mixed(t) && t.name_min === t.name_max).map((t) => [t.target_id, t.name_max]));
+    const ids = (xs: Target[]) => [...new Set(xs.map((t) => t.target_id))];
+    const [detail, newest] = await Promise.all([
+      split.length
+        ? visible().select(['i.target_kind', 'i.target_id', 'i.target_subtype', 'i.target_unit_id', ...sumsOf])
+          .where('i.target_id', '=', sql<number>`any(${ids(split)}::bigint[])`)
+          .groupBy(['i.target_kind', 'i.target_id', 'i.target_subtype', 'i.target_unit_id']).execute()
+        : [],
+      renamed.length
+        ? db.selectFrom('inspection').select(['id', 'target_name']).where('tenant_id', '=', actor.tenantId)
+          .where('id', '=', sql<number>`any(${renamed.map((t) => t.latest_id)}::bigint[])`).execute()
+        : [],
+    ]);
+    const splitKeys = new Set(split.map(key));
+    const groups = [
+      ...targets.filter((t) => !mixed(t)).map((t) => ({
+        target_kind: t.target_kind, target_id: t.target_id, target_subtype: t.subtype_min, target_unit_id: t.unit_min,
+        sheets: t.sheets, score: t.score, max: t.max, findings: t.findings, latest_id: t.latest_id,
+      })),
+      ...detail.filter((g) => splitKeys.has(key(g))),
+    ];
+    type Group = (typeof groups)[number];
+    const by = new Map<string, { latest: Group; sheets: number; score: number; max: number; findings: number }>();
+    for (const g of groups) {
+      const a = by.get(key(g));
+      if (!a) by.set(key(g), { latest: g, sheets: g.sheets, score: g.score, max: g.max, findings: g.findings });
+      else {
+        if (g.latest_id > a.latest.latest_id) a.latest = g;
+        a.sheets += g.sheets; a.score = r2(a.score + g.score); a.max = r2(a.max + g.max); a.findings += g.findings;
+      }
     }
-    const rate = (s: number, m: number) => (m > 0 ? Math.round((s / m) * 10000) / 10000 : null);
-    const list = [...by.values()].map((a) => ({
-      target: { kind: a.row.target_kind as ResolvedTarget['kind'], id: a.row.target_id, name: a.row.target_name, subtype: a.row.target_subtype,
-        responsibleUnit: a.row.target_unit_id ? { id: a.row.target_unit_id, name: a.row.target_unit_name ?? '' } : null, lat: null, lng: null },
-      sheets: a.sheets, score: a.score, maxScore: a.max, average: Math.round((a.score / a.sheets) * 100) / 100, rate: rate(a.score, a.max), findings: a.findings, rank: 0,
-    })).sort((x, y) => (y.rate ?? -1) - (x.rate ?? -1) || y.score - x.score);
+    const nameOf = new Map([...targets.map((t) => [key(t), t.name_max] as const), ...newest.flatMap((n) => {
+      const t = renamed.find((x) => x.latest_id === n.id);
+      return t ? [[key(t), n.target_name] as const] : [];
+    })]);
+    // Names of the other responsible units, and of the point types when points are ranked.
+    const unitIds = [...new Set(groups.flatMap((g) => (g.target_unit_id === null || ownName.has(g.target_unit_id) ? [] : [g.target_unit_id])))];
+    const [units, types] = await Promise.all([
+      unitIds.length ? db.selectFrom('unit').select(['id', 'name']).where('tenant_id', '=', actor.tenantId).where('id', '=', sql<number>`any(${unitIds}::bigint[])`).execute() : [],
+      groups.some((g) => g.target_kind === 'point')
+        ? db.selectFrom('assessment_point_type').select(['code', 'name']).where('tenant_id', '=', actor.tenantId).execute() : [],
+    ]);
+    const unitName = new Map([...ownName, ...units.map((u) => [u.id, u.name] as const)]);
+    const list = [...by.entries()].map(([k, a]) => ({
+      target: { kind: a.latest.target_kind as ResolvedTarget['kind'], id: a.latest.target_id, name: nameOf.get(k) ?? '', subtype: a.latest.target_subtype,
+        responsibleUnit: a.latest.target_unit_id ? { id: a.latest.target_unit_id, name: unitName.get(a.latest.target_unit_id) ?? '' } : null, lat: null, lng: null },
+      sheets: a.sheets, score: a.score, maxScore: a.max, average: r2(a.score / a.sheets), rate: rateOf(a.score, a.max), findings: a.findings, rank: 0,
+    })).sort((x, y) => (y.rate ?? -1) - (x.rate ?? -1) || y.score - x.score || byName(x.target.name, y.target.name));
     list.forEach((r, i) => { r.rank = i > 0 && list[i - 1]!.rate === r.rate ? list[i - 1]!.rank : i + 1; });
-    const group = (key: (r: Row) => [string, string]) => {
+    const group = (keyOf: (g: Group) => [string, string]) => {
       const m = new Map<string, { name: string; sheets: number; score: number; max: number }>();
-      for (const r of rows) {
-        const [k, name] = key(r);
+      for (const g of groups) {
+        const [k, name] = keyOf(g);
         const a = m.get(k) ?? { name, sheets: 0, score: 0, max: 0 };
-        a.sheets += 1; a.score += r.score ?? 0; a.max += r.max_score ?? 0;
+        a.sheets += g.sheets; a.score += g.score; a.max += g.max;
         m.set(k, a);
       }
-      return [...m.entries()].map(([k, a]) => ({ key: k, name: a.name, sheets: a.sheets, rate: rate(a.score, a.max) })).sort((x, y) => (y.rate ?? -1) - (x.rate ?? -1));
+      return [...m.entries()].map(([k, a]) => ({ key: k, name: a.name, sheets: a.sheets, rate: rateOf(a.score, a.max) })).sort((x, y) => (y.rate ?? -1) - (x.rate ?? -1));
     };
-    const types = await db.selectFrom('assessment_point_type').select(['code', 'name']).where('tenant_id', '=', actor.tenantId).execute();
     return {
       plan: { id: plan.id, name: plan.name, kind: plan.kind as PlanKind, mode: plan.mode as PlanMode }, from: q.from, to: q.to, rows: list,
-      byType: group((r) => [r.target_subtype ?? '', types.find((t) => t.code === r.target_subtype)?.name ?? r.target_subtype ?? '']),
-      byUnit: group((r) => [String(r.target_unit_id ?? 0), r.target_unit_name ?? '—']),
+      byType: group((g) => [g.target_subtype ?? '', types.find((t) => t.code === g.target_subtype)?.name ?? g.target_subtype ?? '']),
+      byUnit: group((g) => [String(g.target_unit_id ?? 0), (g.target_unit_id !== null ? unitName.get(g.target_unit_id) : undefined) ?? '—']),
+    };
+  }
+
+  async function explain(actor: Actor, q: ExplanationQuery): Promise<ResultExplanation> {
+    if (q.from > q.to) throw new AppError(422, 'RECURRENCE_DATES');
+    const [plan, sheets] = await Promise.all([plans.planRow(actor, q.planId), db.selectFrom('inspection as i')
+      .innerJoin('app_user as u', (j) => j.onRef('u.tenant_id', '=', 'i.tenant_id').onRef('u.id', '=', 'i.inspector_id'))
+      .leftJoin('unit as tu', (j) => j.onRef('tu.tenant_id', '=', 'i.tenant_id').onRef('tu.id', '=', 'i.target_unit_id'))
+      .select(['i.id', 'i.number', 'i.inspected_on', 'u.display_name as inspector', 'i.score', 'i.max_score', 'i.rate', 'i.finding_count', 'i.vetoed',
+        'i.target_name', 'i.target_subtype', 'i.target_unit_id', 'tu.name as target_unit_name'])
+      .where('i.tenant_id', '=', actor.tenantId).where('i.target_kind', '=', q.targetKind).where('i.target_id', '=', q.targetId)
+      .where('i.plan_id', '=', q.planId).where('i.state', '=', 'submitted').where('i.inspected_on', '>=', q.from).where('i.inspected_on', '<=', q.to)
+      .where(planSheetsSql(actor, q.planId))
+      .orderBy('i.inspected_on', 'desc').orderBy('i.id', 'desc')
+      .execute()]);
+    if (!sheets.length) throw notFound('result');
+    const ids = sheets.map((x) => x.id);
+    // Each sheet's items scored again by the domain's own rules (as the sheet's total was), then
+    // summed per item: what the sheets recorded, not a second formula.
+    const [entries, findingPoints, findings] = await Promise.all([
+      db.selectFrom('inspection_item').select(['inspection_id', 'node_id', 'na', 'score', 'observed', 'passed'])
+        .where('tenant_id', '=', actor.tenantId).where('inspection_id', 'in', ids).execute(),
+      db.selectFrom('inspection_finding').select(['inspection_id', 'item_node_id', 'points'])
+        .where('tenant_id', '=', actor.tenantId).where('inspection_id', 'in', ids).execute(),
+      db.selectFrom('inspection_finding as f')
+        .innerJoin('inspection as i', (j) => j.onRef('i.tenant_id', '=', 'f.tenant_id').onRef('i.id', '=', 'f.inspection_id'))
+        .innerJoin('standard_node as n', (j) => j.onRef('n.tenant_id', '=', 'f.tenant_id').onRef('n.id', '=', 'f.item_node_id'))
+        .leftJoin('case_record as c', (j) => j.onRef('c.tenant_id', '=', 'f.tenant_id').onRef('c.id', '=', 'f.case_id'))
+        .select(['f.id', 'f.inspection_id', 'i.number', 'i.inspected_on', 'n.code', 'n.title', 'f.points', 'f.note', 'c.id as case_id', 'c.number as case_number', 'c.state as case_state'])
+        .where('f.tenant_id', '=', actor.tenantId).where('f.inspection_id', 'in', ids)
+        .orderBy('i.inspected_on', 'desc').orderBy('f.id', 'desc').limit(100)
+        .execute(),
+    ]);
+    const nodeIds = [...new Set(entries.map((e) => e.node_id))];
+    const nodes = nodeIds.length ? await db.selectFrom('standard_node as n')
+      .leftJoin('standard_node as s', (j) => j.onRef('s.tenant_id', '=', 'n.tenant_id').onRef('s.id', '=', 'n.parent_id'))
+      .select(['n.id', 'n.code', 'n.title', 's.title as section', 'n.points', 'n.method', 'n.floor', 'n.na_allowed', 'n.veto', 'n.position'])
+      .where('n.tenant_id', '=', actor.tenantId).where('n.id', 'in', nodeIds).execute() : [];
+    const nodeOf = new Map(nodes.map((n) => [n.id, n]));
+    const bySheet = new Map<number, { entries: typeof entries; findings: typeof findingPoints }>(ids.map((id) => [id, { entries: [], findings: [] }]));
+    for (const e of entries) bySheet.get(e.inspection_id)!.entries.push(e);
+    for (const f of findingPoints) bySheet.get(f.inspection_id)?.findings.push(f);
+    const perItem = new Map(nodes.map((n) => [n.id, { scored: 0, na: 0, maxTotal: 0, scoreTotal: 0, failedSheets: 0, findings: 0 }]));
+    for (const sheet of bySheet.values()) {
+      const scored: ScoredItem[] = sheet.entries.map((e) => {
+        const n = nodeOf.get(e.node_id)!;
+        return { key: String(n.id), code: n.code, points: n.points ?? 0, method: (n.method ?? 'deduct') as ScoredItem['method'], floor: n.floor, naAllowed: n.na_allowed, veto: n.veto };
+      });
+      const result = scoreSheet(scored,
+        sheet.entries.map((e) => ({ key: String(e.node_id), na: e.na, score: e.score, observed: e.observed, passed: e.passed })),
+        sheet.findings.map((f) => ({ itemKey: String(f.item_node_id), points: f.points })));
+      for (const r of result.items) {
+        const a = perItem.get(Number(r.key))!;
+        a.findings += r.findings;
+        if (r.na) a.na += 1;
+        else if (r.score !== null) {
+          a.scored += 1; a.maxTotal = r2(a.maxTotal + r.max); a.scoreTotal = r2(a.scoreTotal + r.score);
+          if (r.failed) a.failedSheets += 1;
+        }
+      }
+    }
+    const latest = sheets[0]!;
+    const score = r2(sheets.reduce((a, x) => a + (x.score ?? 0), 0));
+    const max = r2(sheets.reduce((a, x) => a + (x.max_score ?? 0), 0));
+    return {
+      plan: { id: plan.id, name: plan.name, kind: plan.kind as PlanKind, mode: plan.mode as PlanMode }, from: q.from, to: q.to,
+      target: { kind: q.targetKind, id: q.targetId, name: latest.target_name, subtype: latest.target_subtype,
+        responsibleUnit: latest.target_unit_id ? { id: latest.target_unit_id, name: latest.target_unit_name ?? '' } : null, lat: null, lng: null },
+      sheets: sheets.length, score, maxScore: max, average: r2(score / sheets.length), rate: rateOf(score, max),
+      findings: sheets.reduce((a, x) => a + x.finding_count, 0), vetoed: sheets.filter((x) => x.vetoed).length,
+      items: nodes.map((n) => {
+        const a = perItem.get(n.id)!;
+        return { nodeId: n.id, code: n.code, title: n.title, section: n.section, points: n.points, ...a, lost: r2(a.maxTotal - a.scoreTotal), position: n.position };
+      }).sort((a, b) => b.lost - a.lost || b.findings - a.findings || a.position - b.position).map(({ position: _position, ...rest }) => rest),
+      sheetList: sheets.map((x) => ({ id: x.id, number: x.number, inspectedOn: x.inspected_on, inspector: x.inspector, score: x.score ?? 0, maxScore: x.max_score ?? 0, rate: x.rate,
+        findingCount: x.finding_count, vetoed: x.vetoed })),
+      findingList: findings.map((f) => ({ id: f.id, inspectionId: f.inspection_id, inspectionNumber: f.number, inspectedOn: f.inspected_on, itemCode: f.code, itemTitle: f.title,
+        points: f.points, note: f.note, case: f.case_id !== null ? { id: f.case_id, number: f.case_number ?? '', state: f.case_state ?? '' } : null })),
     };
   }
 
@@ -501,6 +677,6 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     return p;
   }
 
-  return { list, view, tasks, recheckTasks, sync, reopen, publishResults, results, uploadPhoto, photo, planVisible };
+  return { list, view, tasks, recheckTasks, sync, reopen, publishResults, results, explain, uploadPhoto, photo, planVisible };
 }
 export type InspectionsService = ReturnType<typeof createInspectionsService>;

@@ -1,15 +1,33 @@
-import { Empty, Progress, Table, Typography } from 'antd';
+import { Button, Empty, Progress, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { PlanKind, PlanResults } from '@cc/domain';
-import { fmtScore, pct, RateText, rateColor } from './common';
+import { fmtScore, pct, RateText, rateColor, ScoreOf } from './common';
+import { ExplanationDrawer } from './Explanation';
 import type { InspectionStrings } from './strings';
 
 type Row = PlanResults['rows'][number];
 
-/** The ranking of a plan's targets over a period: rank, sheets, month total, average, rate. */
+/**
+ * The ranking of a plan's targets over a period: rank, sheets, month total, average, rate; each row
+ * opens its 得分说明 (kept in the URL as `explain=kind:id`, so it can be linked and survives a reload).
+ */
 export function RankingTable({ results, kind, loading, s }: { results: PlanResults | undefined; kind: PlanKind | undefined; loading: boolean; s: InspectionStrings }) {
   const tenPoint = kind === 'zone_daily';
+  const [params, setParams] = useSearchParams();
+  // Open only for a target of the ranking shown: another month or plan (or a stale link) closes it
+  // rather than asking for an explanation of a target with no sheets there.
+  const explain = params.get('explain');
+  const shown = explain !== null && results?.rows.some((r) => `${r.target.kind}:${r.target.id}` === explain) ? explain : null;
+  const setExplain = (v: string | null) =>
+    setParams(
+      (p) => {
+        if (v) p.set('explain', v);
+        else p.delete('explain');
+        return p;
+      },
+      { replace: true },
+    );
   const sheetsLink = (r: Row) => {
     const param = r.target.kind === 'unit' ? 'unitId' : r.target.kind === 'zone' ? 'zoneId' : 'pointId';
     return results ? `/inspections?planId=${results.plan.id}&${param}=${r.target.id}&from=${results.from}&to=${results.to}` : '#';
@@ -37,19 +55,20 @@ export function RankingTable({ results, kind, loading, s }: { results: PlanResul
       title: s.results.sum,
       key: 'sum',
       align: 'right',
-      render: (_, r) => (
-        <span style={{ fontWeight: tenPoint ? 600 : undefined, whiteSpace: 'nowrap' }}>
-          {fmtScore(r.score)}
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {' '}
-            / {fmtScore(r.maxScore)}
-          </Typography.Text>
-        </span>
-      ),
+      render: (_, r) => <ScoreOf score={r.score} max={r.maxScore} strong={tenPoint} />,
     },
     { title: s.results.average, dataIndex: 'average', align: 'right', render: (v: number) => fmtScore(v) },
     { title: s.results.rate, dataIndex: 'rate', align: 'right', render: (v: number | null) => <RateText rate={v} /> },
     { title: s.results.findings, dataIndex: 'findings', align: 'right' },
+    {
+      key: 'explain',
+      width: 96,
+      render: (_, r) => (
+        <Button type="link" size="small" onClick={() => setExplain(`${r.target.kind}:${r.target.id}`)} data-testid="results-explain">
+          {s.results.explain}
+        </Button>
+      ),
+    },
   ];
   return (
     <>
@@ -69,6 +88,7 @@ export function RankingTable({ results, kind, loading, s }: { results: PlanResul
         locale={{ emptyText: s.results.empty }}
         data-testid="results-table"
       />
+      {results && <ExplanationDrawer planId={results.plan.id} from={results.from} to={results.to} target={shown} onClose={() => setExplain(null)} s={s} />}
     </>
   );
 }

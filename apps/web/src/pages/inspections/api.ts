@@ -8,6 +8,7 @@ import type {
   PlanCoverage,
   PlanKind,
   PlanResults,
+  ResultExplanation,
   PlanView,
   PointTypeBody,
   PointTypeView,
@@ -31,6 +32,7 @@ export const ik = {
   board: (from: string, to: string) => ['inspections', 'board', from, to] as const,
   coverage: (id: number, from: string, to: string) => ['inspections', 'coverage', id, from, to] as const,
   results: (planId: number, from: string, to: string) => ['inspections', 'results', planId, from, to] as const,
+  explanation: (planId: number, from: string, to: string, target: string) => ['inspections', 'explanation', planId, from, to, target] as const,
   sheets: (q: SheetQuery) => ['inspections', 'sheets', q] as const,
   sheet: (id: number) => ['inspections', 'sheet', id] as const,
   pointTypes: ['inspections', 'point-types'] as const,
@@ -116,6 +118,16 @@ export function useResults(planId: number | null | undefined, from: string, to: 
     queryFn: ({ signal }) => get<PlanResults>('/inspection-results', { planId: planId!, from, to }, signal),
     enabled: typeof planId === 'number' && planId > 0,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** One target's result explained (得分说明); `target` is `kind:id`, null while closed. */
+export function useExplanation(planId: number | null | undefined, from: string, to: string, target: string | null) {
+  const [kind, id] = (target ?? '').split(':');
+  return useQuery({
+    queryKey: ik.explanation(planId ?? 0, from, to, target ?? ''),
+    queryFn: ({ signal }) => get<ResultExplanation>('/inspection-results/explanation', { planId: planId!, from, to, targetKind: kind!, targetId: Number(id) }, signal),
+    enabled: typeof planId === 'number' && planId > 0 && /^(unit|zone|point):\d+$/.test(target ?? ''),
   });
 }
 

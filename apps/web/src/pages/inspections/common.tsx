@@ -47,6 +47,24 @@ export function recurrenceText(rec: Recurrence, s: InspectionStrings): string {
 export const pct = (rate: number | null | undefined, none = '—') => (rate === null || rate === undefined ? none : `${(Math.round(rate * 1000) / 10).toFixed(1)}%`);
 export const fmtScore = (n: number | null | undefined, none = '—') => (n === null || n === undefined ? none : String(Math.round(n * 100) / 100));
 
+/** A score over its maximum ("98 / 100", the maximum in grey), with a red tag when a veto item failed the sheet. */
+export function ScoreOf({ score, max, vetoed = false, vetoedLabel = '', strong = false }: { score: number | null; max: number | null; vetoed?: boolean; vetoedLabel?: string; strong?: boolean }) {
+  return (
+    <span style={{ whiteSpace: 'nowrap', fontWeight: strong ? 600 : undefined }}>
+      {fmtScore(score)}
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {' '}
+        / {fmtScore(max)}
+      </Typography.Text>
+      {vetoed && (
+        <Tag color="red" style={{ marginLeft: 4 }}>
+          {vetoedLabel}
+        </Tag>
+      )}
+    </span>
+  );
+}
+
 /** Colours of a score rate: good ≥ 90 %, fair ≥ 80 %, poor below, grey when not scored. */
 export const RATE_COLORS = { good: '#389e0d', mid: '#d48806', bad: '#cf1322', none: '#8c8c8c' } as const;
 export const rateColor = (rate: number | null | undefined) =>
