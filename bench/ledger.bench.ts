@@ -13,31 +13,9 @@ import { sql } from 'kysely';
 // The state lists as the map's own query writes them (the partial index case_record_open_map_ix has the open list).
 import { OPEN_STATES_ARRAY_SQL, OPEN_STATES_SQL, TIMED_STATES_SQL } from '../apps/server/src/modules/cases/state-sql.js';
 import { cityCounts, header, isMain, login, standalone, startApp, writeResult, type BenchCity } from './lib/context.js';
-import { ms, summarize, type LatencySummary } from './lib/stats.js';
+import { ms, timeGets, WARMUP } from './lib/stats.js';
 
 const N = Number(process.env.BENCH_REQUESTS ?? 30);
-const WARMUP = 5;
-
-async function timeGets(url: string, headers: Record<string, string>, n: number): Promise<{ s: LatencySummary; bytes: number; total: number | null }> {
-  let bytes = 0;
-  let total: number | null = null;
-  for (let i = 0; i < WARMUP; i++) await (await fetch(url, { headers })).arrayBuffer();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const r = await fetch(url, { headers });
-    const buf = await r.arrayBuffer();
-    out.push(performance.now() - t0);
-    if (r.status !== 200) throw new Error(`${url}: ${r.status} ${Buffer.from(buf).toString().slice(0, 300)}`);
-    bytes = buf.byteLength;
-    if (total === null) {
-      const j = JSON.parse(Buffer.from(buf).toString()) as { total?: number; count?: number; items?: unknown[] } | unknown[];
-      total = Array.isArray(j) ? j.length : (j.total ?? j.count ?? j.items?.length ?? null);
-    }
-  }
-  return { s: summarize(out), bytes, total };
-}
-
 export async function runLedger(b: BenchCity): Promise<string> {
   const { db, city } = b;
   const server = await startApp(db);

@@ -22,6 +22,34 @@ export function summarize(samples: number[]): LatencySummary {
 
 export const ms = (v: number) => `${v.toFixed(2)} ms`;
 
+/** Warm-up requests before `timeGets` measures. */
+export const WARMUP = 5;
+
+/**
+ * `n` sequential GETs of one URL after `WARMUP` unmeasured ones: latency, the answer's size, and
+ * its count (`total`, `count`, the length of `items` or of an array answer). Throws on any status
+ * but 200.
+ */
+export async function timeGets(url: string, headers: Record<string, string>, n: number): Promise<{ s: LatencySummary; bytes: number; total: number | null }> {
+  let bytes = 0;
+  let total: number | null = null;
+  for (let i = 0; i < WARMUP; i++) await (await fetch(url, { headers })).arrayBuffer();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const r = await fetch(url, { headers });
+    const buf = await r.arrayBuffer();
+    out.push(performance.now() - t0);
+    if (r.status !== 200) throw new Error(`${url}: ${r.status} ${Buffer.from(buf).toString().slice(0, 300)}`);
+    bytes = buf.byteLength;
+    if (total === null) {
+      const j = JSON.parse(Buffer.from(buf).toString()) as { total?: number; count?: number; items?: unknown[] } | unknown[];
+      total = Array.isArray(j) ? j.length : (j.total ?? j.count ?? j.items?.length ?? null);
+    }
+  }
+  return { s: summarize(out), bytes, total };
+}
+
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
