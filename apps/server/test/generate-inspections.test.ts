@@ -141,6 +141,31 @@ describe('generated inspection sheets', () => {
     }
   });
 
+  it('names the responsible unit and the type of a point ranked in a plan of units (its sheet from before the plan changed)', async () => {
+    const plan = await t.db.selectFrom('inspection_plan').select(['id', 'targets']).where('tenant_id', '=', city.tenantId).where('name', '=', '创文实地考察（社区）').executeTakeFirstOrThrow();
+    expect((plan.targets as { pointIds: number[] }).pointIds).toEqual([]);
+    const from = `${YESTERDAY.slice(0, 8)}01`;
+    const sheet = await t.db.selectFrom('inspection').select(['id', 'target_kind', 'target_id', 'target_subtype', 'target_unit_id', 'target_name']).where('tenant_id', '=', city.tenantId)
+      .where('plan_id', '=', plan.id).where('state', '=', 'submitted').where('inspected_on', '>=', from).where('inspected_on', '<=', YESTERDAY).orderBy('id').executeTakeFirstOrThrow();
+    const point = await t.db.selectFrom('assessment_point as p').innerJoin('assessment_point_type as ty', (j) => j.onRef('ty.tenant_id', '=', 'p.tenant_id').onRef('ty.id', '=', 'p.type_id'))
+      .select(['p.id', 'p.name', 'ty.code as type_code', 'ty.name as type_name']).where('p.tenant_id', '=', city.tenantId).orderBy('p.id').executeTakeFirstOrThrow();
+    const unit = await t.db.selectFrom('unit').select(['id', 'name']).where('tenant_id', '=', city.tenantId).where('id', '=', city.model.departments[1]!).executeTakeFirstOrThrow();
+    await t.db.updateTable('inspection').set({ target_kind: 'point', target_id: point.id, target_subtype: point.type_code, target_unit_id: unit.id, target_name: point.name })
+      .where('tenant_id', '=', city.tenantId).where('id', '=', sheet.id).execute();
+    try {
+      const res = (await office.request({ method: 'GET', url: `/api/v1/inspection-results?planId=${plan.id}&from=${from}&to=${YESTERDAY}` })).json() as {
+        rows: { target: { kind: string; id: number; name: string; responsibleUnit: { id: number; name: string } | null } }[]; byUnit: { key: string; name: string }[]; byType: { key: string; name: string }[];
+      };
+      const row = res.rows.find((r) => r.target.kind === 'point')!;
+      expect(row.target).toEqual({ kind: 'point', id: point.id, name: point.name, subtype: point.type_code, responsibleUnit: { id: unit.id, name: unit.name } });
+      expect(res.byUnit.find((g) => g.key === String(unit.id))?.name).toBe(unit.name);
+      expect(res.byType.find((g) => g.key === point.type_code)?.name).toBe(point.type_name);
+    } finally {
+      await t.db.updateTable('inspection').set({ target_kind: sheet.target_kind, target_id: sheet.target_id, target_subtype: sheet.target_subtype, target_unit_id: sheet.target_unit_id, target_name: sheet.target_name })
+        .where('tenant_id', '=', city.tenantId).where('id', '=', sheet.id).execute();
+    }
+  });
+
   it('explains a ranked target: its items’ points add up to its row (best, worst and the middle)', async () => {
     const plan = await t.db.selectFrom('inspection_plan').select('id').where('tenant_id', '=', city.tenantId).where('name', '=', '创文实地考察（社区）').executeTakeFirstOrThrow();
     const q = `planId=${plan.id}&from=${YESTERDAY.slice(0, 8)}01&to=${YESTERDAY}`;

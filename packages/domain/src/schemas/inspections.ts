@@ -299,6 +299,10 @@ export const TargetView = Type.Object({
 });
 export type TargetView = Static<typeof TargetView>;
 
+/** A ranked or explained target: what its sheets recorded (no position; the sheets have theirs). */
+export const RankedTarget = Type.Omit(TargetView, ['lat', 'lng']);
+export type RankedTarget = Static<typeof RankedTarget>;
+
 export const WindowView = Type.Object({ key: Type.String(), start: IsoDate, end: IsoDate, required: Type.Integer() });
 /** The period; without it, the current month up to today. */
 export const CoverageQuery = Type.Object({ from: Type.Optional(IsoDate), to: Type.Optional(IsoDate) }, { additionalProperties: false });
@@ -472,7 +476,7 @@ export type ReopenBody = Static<typeof ReopenBody>;
 export const ResultsQuery = Type.Object({ planId: Id, from: IsoDate, to: IsoDate }, { additionalProperties: false });
 export type ResultsQuery = Static<typeof ResultsQuery>;
 export const ResultRow = Type.Object({
-  target: TargetView,
+  target: RankedTarget,
   sheets: Type.Integer(),
   score: Type.Number({ description: 'Sum of the sheets’ scores (e.g. 十分制 daily scores summed over the month)' }),
   maxScore: Type.Number(),
@@ -499,7 +503,7 @@ export const ResultExplanation = Type.Object({
   plan: Type.Object({ id: Id, name: Type.String(), kind: lit(PLAN_KINDS), mode: lit(PLAN_MODES) }),
   from: IsoDate,
   to: IsoDate,
-  target: TargetView,
+  target: RankedTarget,
   sheets: Type.Integer(),
   score: Type.Number(),
   maxScore: Type.Number(),

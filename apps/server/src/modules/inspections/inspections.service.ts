@@ -460,7 +460,9 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
    * a city's 创文 sheets is one aggregate, not tens of thousands of rows sent to Node; the per-type
    * and per-unit groups count each sheet under the type and unit it recorded; a target keeps the
    * name, type and unit of its newest sheet. The plan's visibility is checked while PostgreSQL
-   * sums (a refusal still answers, and nothing summed is returned without the plan).
+   * sums (a refusal still answers, and nothing summed is returned without the plan); as soon as
+   * the plan shows targets other than units (points, zones), the names of their responsible units
+   * and of the point types are asked for too, so they rarely cost a round trip after the sums.
    */
   async function results(actor: Actor, q: ResultsQuery): Promise<PlanResults> {
     if (q.from > q.to) throw new AppError(422, 'RECURRENCE_DATES');
@@ -474,37 +476,50 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
       sql<number>`sum(i.finding_count)`.as('findings'),
       sql<number>`max(i.id)`.as('latest_id'),
     ];
+    const unitNames = (ids: number[] | Expression<unknown>) => db.selectFrom('unit').select(['id', 'name']).where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', Array.isArray(ids) ? sql<number>`any(${ids}::bigint[])` : sql<number>`any(array(${ids}))`).execute();
+    const typeNames = () => db.selectFrom('assessment_point_type').select(['code', 'name']).where('tenant_id', '=', actor.tenantId).execute();
+    const planP = plans.planRow(actor, q.planId);
+    // Points and zones answer through other units: their names, and the point types', asked for
+    // while the sums run (the units the sheets recorded, each once, by key).
+    const namesP = planP.then((plan) => {
+      const spec = plan.targets as TargetSpec | null;
+      if (spec && !spec.zoneIds.length && !spec.pointIds.length && !spec.pointTypeIds.length) return null;
+      return Promise.all([
+        unitNames(visible().select('i.target_unit_id').distinct().where('i.target_kind', '<>', 'unit').where('i.target_unit_id', 'is not', null)),
+        typeNames(),
+      ]);
+    }, () => null);
+    // Handled here too, so a refusal or a failed sum (which answers first) leaves no unhandled rejection.
+    namesP.catch(() => undefined);
     // Sums per target. Grouped also by the type and unit each sheet recorded, PostgreSQL 15 expected
     // tens of thousands of groups for a year and sorted 180,000 sheets (316 ms against 178 ms for
-    // the hand-written query); grouped by target its estimate is the hand-written query's. min/max
-    // tell the rare target whose sheets recorded more than one name, type or unit: only those are
-    // summed again per type and unit, or have their newest sheet's name looked up.
+    // the hand-written query); grouped by target its estimate is the hand-written query's. `mixed`
+    // tells the rare target whose sheets recorded more than one type or unit, and `renamed` one
+    // with more than one name: only those are summed again per type and unit, or have their
+    // newest sheet's name looked up.
     const [plan, targets] = await Promise.all([
-      plans.planRow(actor, q.planId),
+      planP,
       visible()
         .select(['i.target_kind', 'i.target_id'])
         .select([
-          sql<string>`min(i.target_name collate "C")`.as('name_min'),
-          sql<string>`max(i.target_name collate "C")`.as('name_max'),
-          sql<string | null>`min(i.target_subtype collate "C")`.as('subtype_min'),
-          sql<string | null>`max(i.target_subtype collate "C")`.as('subtype_max'),
-          sql<number>`count(i.target_subtype)`.as('subtype_n'),
-          sql<number | null>`min(i.target_unit_id)`.as('unit_min'),
-          sql<number | null>`max(i.target_unit_id)`.as('unit_max'),
-          sql<number>`count(i.target_unit_id)`.as('unit_n'),
+          sql<string>`max(i.target_name collate "C")`.as('name'),
+          sql<boolean>`min(i.target_name collate "C") <> max(i.target_name collate "C")`.as('renamed'),
+          sql<string | null>`min(i.target_subtype collate "C")`.as('subtype'),
+          sql<number | null>`min(i.target_unit_id)`.as('unit'),
+          sql<boolean>`(min(i.target_subtype collate "C") is distinct from max(i.target_subtype collate "C") or count(i.target_subtype) not in (0, count(*))
+                        or min(i.target_unit_id) is distinct from max(i.target_unit_id) or count(i.target_unit_id) not in (0, count(*)))`.as('mixed'),
           ...sumsOf,
         ])
         .groupBy(['i.target_kind', 'i.target_id'])
         .execute(),
     ]);
     type Target = (typeof targets)[number];
-    const mixed = (t: Target) =>
-      t.subtype_min !== t.subtype_max || (t.subtype_n > 0 && t.subtype_n < t.sheets) || t.unit_min !== t.unit_max || (t.unit_n > 0 && t.unit_n < t.sheets);
     const key = (t: { target_kind: string; target_id: number }) => `${t.target_kind}:${t.target_id}`;
-    const split = targets.filter(mixed);
-    const renamed = targets.filter((t) => t.name_min !== t.name_max);
+    const split = targets.filter((t) => t.mixed);
+    const renamed = targets.filter((t) => t.renamed);
     // A unit scored as itself is its own responsible unit: its name is the one its sheets recorded.
-    const ownName = new Map(targets.filter((t) => t.target_kind === 'unit' && t.unit_min === t.target_id && !mixed(t) && t.name_min === t.name_max).map((t) => [t.target_id, t.name_max]));
+    const ownName = new Map(targets.filter((t) => t.target_kind === 'unit' && t.unit === t.target_id && !t.mixed && !t.renamed).map((t) => [t.target_id, t.name]));
     const ids = (xs: Target[]) => [...new Set(xs.map((t) => t.target_id))];
     const [detail, newest] = await Promise.all([
       split.length
@@ -519,8 +534,8 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     ]);
     const splitKeys = new Set(split.map(key));
     const groups = [
-      ...targets.filter((t) => !mixed(t)).map((t) => ({
-        target_kind: t.target_kind, target_id: t.target_id, target_subtype: t.subtype_min, target_unit_id: t.unit_min,
+      ...targets.filter((t) => !t.mixed).map((t) => ({
+        target_kind: t.target_kind, target_id: t.target_id, target_subtype: t.subtype, target_unit_id: t.unit,
         sheets: t.sheets, score: t.score, max: t.max, findings: t.findings, latest_id: t.latest_id,
       })),
       ...detail.filter((g) => splitKeys.has(key(g))),
@@ -535,21 +550,22 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
         a.sheets += g.sheets; a.score = r2(a.score + g.score); a.max = r2(a.max + g.max); a.findings += g.findings;
       }
     }
-    const nameOf = new Map([...targets.map((t) => [key(t), t.name_max] as const), ...newest.flatMap((n) => {
-      const t = renamed.find((x) => x.latest_id === n.id);
-      return t ? [[key(t), n.target_name] as const] : [];
-    })]);
-    // Names of the other responsible units, and of the point types when points are ranked.
-    const unitIds = [...new Set(groups.flatMap((g) => (g.target_unit_id === null || ownName.has(g.target_unit_id) ? [] : [g.target_unit_id])))];
+    const latestName = new Map(newest.map((n) => [n.id, n.target_name]));
+    const nameOf = new Map(targets.map((t) => [key(t), (t.renamed ? latestName.get(t.latest_id) : undefined) ?? t.name]));
+    // Names of the other responsible units, and of the point types when points are ranked: those
+    // asked for early, then any still missing (a plan whose targets changed kind).
+    const early = await namesP;
+    const known = new Map([...ownName, ...(early?.[0] ?? []).map((u) => [u.id, u.name] as const)]);
+    const missing = [...new Set(groups.flatMap((g) => (g.target_unit_id === null || known.has(g.target_unit_id) ? [] : [g.target_unit_id])))];
     const [units, types] = await Promise.all([
-      unitIds.length ? db.selectFrom('unit').select(['id', 'name']).where('tenant_id', '=', actor.tenantId).where('id', '=', sql<number>`any(${unitIds}::bigint[])`).execute() : [],
-      groups.some((g) => g.target_kind === 'point')
-        ? db.selectFrom('assessment_point_type').select(['code', 'name']).where('tenant_id', '=', actor.tenantId).execute() : [],
+      missing.length ? unitNames(missing) : [],
+      early ? early[1] : groups.some((g) => g.target_kind === 'point') ? typeNames() : [],
     ]);
-    const unitName = new Map([...ownName, ...units.map((u) => [u.id, u.name] as const)]);
+    const unitName = new Map([...known, ...units.map((u) => [u.id, u.name] as const)]);
+    const typeName = new Map(types.map((t) => [t.code, t.name]));
     const list = [...by.entries()].map(([k, a]) => ({
       target: { kind: a.latest.target_kind as ResolvedTarget['kind'], id: a.latest.target_id, name: nameOf.get(k) ?? '', subtype: a.latest.target_subtype,
-        responsibleUnit: a.latest.target_unit_id ? { id: a.latest.target_unit_id, name: unitName.get(a.latest.target_unit_id) ?? '' } : null, lat: null, lng: null },
+        responsibleUnit: a.latest.target_unit_id ? { id: a.latest.target_unit_id, name: unitName.get(a.latest.target_unit_id) ?? '' } : null },
       sheets: a.sheets, score: a.score, maxScore: a.max, average: r2(a.score / a.sheets), rate: rateOf(a.score, a.max), findings: a.findings, rank: 0,
     })).sort((x, y) => (y.rate ?? -1) - (x.rate ?? -1) || y.score - x.score || byName(x.target.name, y.target.name));
     list.forEach((r, i) => { r.rank = i > 0 && list[i - 1]!.rate === r.rate ? list[i - 1]!.rank : i + 1; });
@@ -565,7 +581,7 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     };
     return {
       plan: { id: plan.id, name: plan.name, kind: plan.kind as PlanKind, mode: plan.mode as PlanMode }, from: q.from, to: q.to, rows: list,
-      byType: group((g) => [g.target_subtype ?? '', types.find((t) => t.code === g.target_subtype)?.name ?? g.target_subtype ?? '']),
+      byType: group((g) => [g.target_subtype ?? '', (g.target_subtype !== null ? typeName.get(g.target_subtype) : undefined) ?? g.target_subtype ?? '']),
       byUnit: group((g) => [String(g.target_unit_id ?? 0), (g.target_unit_id !== null ? unitName.get(g.target_unit_id) : undefined) ?? '—']),
     };
   }
@@ -634,7 +650,7 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     return {
       plan: { id: plan.id, name: plan.name, kind: plan.kind as PlanKind, mode: plan.mode as PlanMode }, from: q.from, to: q.to,
       target: { kind: q.targetKind, id: q.targetId, name: latest.target_name, subtype: latest.target_subtype,
-        responsibleUnit: latest.target_unit_id ? { id: latest.target_unit_id, name: latest.target_unit_name ?? '' } : null, lat: null, lng: null },
+        responsibleUnit: latest.target_unit_id ? { id: latest.target_unit_id, name: latest.target_unit_name ?? '' } : null },
       sheets: sheets.length, score, maxScore: max, average: r2(score / sheets.length), rate: rateOf(score, max),
       findings: sheets.reduce((a, x) => a + x.finding_count, 0), vetoed: sheets.filter((x) => x.vetoed).length,
       items: nodes.map((n) => {
