@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import { WarningOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
-import { INSPECTION_STATES, type InspectionState, type InspectionSummary } from '@cc/domain';
+import { INSPECTION_STATES, type InspectionState, type InspectionSummary, type PlanView } from '@cc/domain';
 import { useUnit } from '../api/org';
 import { PageHeader } from '../components/PageHeader';
 import { PagedTable } from '../components/PagedTable';
@@ -160,10 +160,13 @@ function SheetsTab({ s }: { s: InspectionStrings }) {
   );
 }
 
+const ranked = (p: PlanView) => p.actions.includes('results');
+
 function ResultsTab({ s }: { s: InspectionStrings }) {
   const [params, setParams] = useSearchParams();
   const plans = usePlans({ pageSize: 500 });
-  const planId = Number(params.get('planId')) || plans.data?.items[0]?.id || null;
+  // Re-check plans (回头看) have no ranking: their results are the re-checks themselves.
+  const planId = Number(params.get('planId')) || plans.data?.items.find(ranked)?.id || null;
   const month = params.get('month') && /^\d{4}-\d{2}$/.test(params.get('month')!) ? dayjs(`${params.get('month')}-01`) : cityDay().startOf('month');
   const [from, to] = monthPeriod(month);
   const results = useResults(planId, from, to);
@@ -180,7 +183,7 @@ function ResultsTab({ s }: { s: InspectionStrings }) {
   return (
     <>
       <div className="cc-insp-toolbar">
-        <PlanSelect value={planId} onChange={(id) => set('planId', id ? String(id) : null)} allowClear={false} placeholder={s.results.pick} style={{ width: 240 }} aria-label={s.results.plan} data-testid="results-plan" />
+        <PlanSelect value={planId} only={ranked} onChange={(id) => set('planId', id ? String(id) : null)} allowClear={false} placeholder={s.results.pick} style={{ width: 240 }} aria-label={s.results.plan} data-testid="results-plan" />
         <DatePicker picker="month" value={month} allowClear={false} onChange={(m) => m && set('month', m.format('YYYY-MM'))} aria-label={s.results.month} />
         {plan && <ModeTag mode={plan.mode} s={s} />}
       </div>

@@ -125,6 +125,7 @@ export function PlanSelect({
   value,
   onChange,
   kind,
+  only,
   placeholder,
   allowClear = true,
   style,
@@ -134,6 +135,8 @@ export function PlanSelect({
   value?: number | null;
   onChange?: (id: number | null, plan: PlanView | null) => void;
   kind?: PlanKind;
+  /** Offers only the plans that pass (e.g. those with a ranking). */
+  only?: (p: PlanView) => boolean;
   placeholder?: string;
   allowClear?: boolean;
   style?: React.CSSProperties;
@@ -142,7 +145,7 @@ export function PlanSelect({
   'data-testid'?: string;
 }) {
   const plans = usePlans({ kind, pageSize: 500 });
-  const items = plans.data?.items ?? [];
+  const items = (plans.data?.items ?? []).filter((p) => !only || only(p));
   return (
     <Select<number>
       id={id}
