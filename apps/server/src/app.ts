@@ -17,6 +17,7 @@ import type { Config } from './platform/config.js';
 import type { DB } from './platform/database.js';
 import { AppError, frameworkErrors, registerErrorHandling } from './platform/errors.js';
 import { pgRateLimitStore } from './platform/rate-limit-store.js';
+import { buildSerializer } from './platform/serializer.js';
 import helmet from 'helmet';
 import { registerValidation } from './platform/validation.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -82,6 +83,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
 }
 
+type SerializerFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildSerializer']>;
+
 /** Builds the Fastify app without listening: main.ts listens, tests use app.inject(). */
 export async function buildApp({ db, config, clock = systemClock, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -89,6 +92,9 @@ export async function buildApp({ db, config, clock = systemClock, logger = false
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false } },
+    // Large answers are written item by item into a Buffer (platform/serializer.ts, ADR 0010);
+    // Fastify sends a Buffer as it is, though its types say a serializer returns a string.
+    schemaController: { compilersFactory: { buildSerializer: buildSerializer as unknown as SerializerFactory } },
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
