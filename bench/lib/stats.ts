@@ -50,6 +50,43 @@ export async function timeGets(url: string, headers: Record<string, string>, n: 
   return { s: summarize(out), bytes, total };
 }
 
+/**
+ * `timeGets` for two URLs at once, their requests taking turns (a, b, then b, a, …) after
+ * `WARMUP` unmeasured pairs: both see the machine in the same state, so a neighbour's burst or a
+ * slower minute does not fall on one side of a ratio only. Sequential on one client, as `timeGets`.
+ */
+export async function timeGetsInterleaved(
+  a: { url: string; headers: Record<string, string> },
+  b: { url: string; headers: Record<string, string> },
+  n: number,
+): Promise<[Awaited<ReturnType<typeof timeGets>>, Awaited<ReturnType<typeof timeGets>>]> {
+  const side = () => ({ out: [] as number[], bytes: 0, total: null as number | null });
+  const sides = [side(), side()] as const;
+  const one = async (i: 0 | 1, measure: boolean) => {
+    const { url, headers } = i === 0 ? a : b;
+    const t0 = performance.now();
+    const r = await fetch(url, { headers });
+    const buf = await r.arrayBuffer();
+    const took = performance.now() - t0;
+    if (r.status !== 200) throw new Error(`${url}: ${r.status} ${Buffer.from(buf).toString().slice(0, 300)}`);
+    if (!measure) return;
+    const s = sides[i];
+    s.out.push(took);
+    s.bytes = buf.byteLength;
+    if (s.total === null) {
+      const j = JSON.parse(Buffer.from(buf).toString()) as { total?: number; count?: number; items?: unknown[] } | unknown[];
+      s.total = Array.isArray(j) ? j.length : (j.total ?? j.count ?? j.items?.length ?? null);
+    }
+  };
+  for (let i = 0; i < WARMUP; i++) { await one(0, false); await one(1, false); }
+  for (let i = 0; i < n; i++) {
+    const first = (i % 2) as 0 | 1;
+    await one(first, true);
+    await one((1 - first) as 0 | 1, true);
+  }
+  return [sides[0], sides[1]].map((s) => ({ s: summarize(s.out), bytes: s.bytes, total: s.total })) as [Awaited<ReturnType<typeof timeGets>>, Awaited<ReturnType<typeof timeGets>>];
+}
+
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
