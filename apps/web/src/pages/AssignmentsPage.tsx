@@ -1,5 +1,4 @@
 import { useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import {
   Alert,
   App,
@@ -42,6 +41,7 @@ import { isApiError } from '../lib/errors';
 import { assignmentKindLabel } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
 import { cityDay } from '../lib/time';
+import { useQueryParams } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 /** The kinds assigned on this page; frontage goes through contracts (门前责任书). */
@@ -238,7 +238,7 @@ export default function AssignmentsPage() {
   const { message } = App.useApp();
   const report = useReportError();
   const screens = Grid.useBreakpoint();
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery } = useQueryParams();
   const today = cityDay().format(DATE);
 
   const kind: PageKind = isPageKind(params.get('kind')) ? (params.get('kind') as PageKind) : 'community_cover';
@@ -269,16 +269,6 @@ export default function AssignmentsPage() {
   const [createForm] = Form.useForm<CreateValues>();
   const [endForm] = Form.useForm<EndValues>();
   const [handForm] = Form.useForm<ReassignValues>();
-
-  const setQuery = (patch: Record<string, string | number | undefined | null>, resetPage = true) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (resetPage && !('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
 
   const partyName = (a: AssignmentView) => a.responsiblePerson?.name ?? a.responsibleUnit?.name ?? t('common.none');
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Badge, Button, Card, Checkbox, DatePicker, Empty, Grid, Input, Select, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { FilterOutlined, PlusOutlined, ProfileOutlined } from '@ant-design/icons';
@@ -19,6 +19,7 @@ import { sourceLabel, stateLabel } from '../lib/cases';
 import { formatDateTime } from '../lib/format';
 import { ExportButton } from './cases/ExportButton';
 import './cases/cases.css';
+import { useQueryParams } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 const SORTS = ['created_desc', 'created_asc', 'deadline_asc'] as const;
@@ -60,7 +61,7 @@ export default function CasesPage() {
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
   const isMobile = screens.md === false;
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery, resetQuery } = useQueryParams();
   const filters = useMemo(() => readFilters(params), [params]);
   const query: CaseQuery = { ...filters, page: num(params.get('page')) ?? 1, pageSize: num(params.get('pageSize')) ?? 20 };
   const list = useCases(query);
@@ -71,15 +72,6 @@ export default function CasesPage() {
 
   useEffect(() => setSearchText(params.get('q') ?? ''), [params]);
 
-  const setQuery = (patch: Record<string, string | number | undefined | null>, resetPage = true) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (resetPage && !('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
   const anyFilter = [...params.keys()].some((k) => k !== 'page' && k !== 'pageSize');
 
   const placeOf = (c: CaseListItem) => [c.community?.name, c.grid?.name].filter(Boolean).join(' · ');
@@ -215,7 +207,7 @@ export default function CasesPage() {
               {showMore ? t('cases.filters.less') : t('cases.filters.more')}
             </Button>
           </Badge>
-          {anyFilter && <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>}
+          {anyFilter && <Button onClick={() => resetQuery()}>{t('common.reset')}</Button>}
         </div>
         {showMore && (
           <div className="cc-toolbar" data-testid="cases-filters-more">

@@ -62,6 +62,7 @@ import { UnitSelect } from '../components/UnitSelect';
 import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
 import { cityDay } from '../lib/time';
+import { useQueryParams } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 const STATUSES = ['active', 'expiring', 'expired', 'ended'] as const satisfies readonly FrontageStatus[];
@@ -664,7 +665,7 @@ export default function FrontagePage() {
   const screens = Grid.useBreakpoint();
   const duties = useDuties();
   const warningDays = useWarningDays();
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery, resetQuery } = useQueryParams();
   const statusParam = params.get('status');
   const query: FrontageQuery = {
     q: params.get('q') ?? undefined,
@@ -684,16 +685,6 @@ export default function FrontagePage() {
   const detailId = num(params.get('id')) ?? null;
 
   useEffect(() => setSearchText(params.get('q') ?? ''), [params]);
-
-  const setQuery = (patch: Record<string, string | number | undefined | null>, resetPage = true) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (resetPage && !('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
 
   const openSign = () => {
     form.resetFields();
@@ -861,7 +852,7 @@ export default function FrontagePage() {
             />
           )}
           {(query.q || query.status || query.regionId) && (
-            <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>
+            <Button onClick={() => resetQuery()}>{t('common.reset')}</Button>
           )}
         </div>
         <PagedTable<FrontageContractView>

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { Button, DatePicker, Drawer, Grid, Select, Space, Switch, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -19,6 +19,7 @@ import { stateLabel } from '../lib/cases';
 import { KeepVisible, PinMarker, ShapesLayer, type Shape } from '../map/layers';
 import { REGION_STYLE, SEGMENT_STYLE, SHOP_COLORS, shopStyle, ZONE_STYLE, type ShopColorKey } from '../map/styles';
 import { cityDay } from '../lib/time';
+import { useQueryParams } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 const PANEL_WIDTH = 360;
@@ -97,7 +98,7 @@ export default function MapPage() {
   const { t } = useTranslation();
   const screens = Grid.useBreakpoint();
   const isMobile = screens.md === false;
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery: setParam } = useQueryParams();
 
   const settings = useMapSettings();
   const geo = useRegionGeo();
@@ -117,15 +118,6 @@ export default function MapPage() {
   const showCases = params.get('cases') === '1';
   const caseMap = useCaseMap({}, showCases);
   const answer = useResponsibility(point ? { lng: point[0], lat: point[1], date, category: category || undefined } : null);
-
-  const setParam = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null || v === '') next.delete(k);
-      else next.set(k, v);
-    }
-    setParams(next, { replace: true });
-  };
 
   // Boundaries by level, each labelled on hover with the regions it lies in.
   const regionShapes = useMemo(() => {

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { App, Button, Card, Drawer, Form, Grid, Input, Popconfirm, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
@@ -12,6 +11,7 @@ import { PagedTable } from '../components/PagedTable';
 import { UnitSelect } from '../components/UnitSelect';
 import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
+import { useQueryParams } from '../lib/useQueryParams';
 
 interface Values {
   name: string;
@@ -30,7 +30,7 @@ export default function PeoplePage() {
   const { message } = App.useApp();
   const report = useReportError();
   const screens = Grid.useBreakpoint();
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery, resetQuery } = useQueryParams();
   const query: PersonQuery = {
     q: params.get('q') ?? undefined,
     unitId: num(params.get('unitId')),
@@ -44,16 +44,6 @@ export default function PeoplePage() {
   const [form] = Form.useForm<Values>();
 
   useEffect(() => setSearchText(params.get('q') ?? ''), [params]);
-
-  const setQuery = (patch: Partial<Record<keyof PersonQuery, string | number | undefined | null>>, resetPage = true) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (resetPage && !('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
 
   const openCreate = () => {
     form.resetFields();
@@ -179,7 +169,7 @@ export default function PeoplePage() {
             value={query.unitId ?? null}
             onChange={(v) => setQuery({ unitId: v })}
           />
-          {(query.q || query.unitId) && <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>}
+          {(query.q || query.unitId) && <Button onClick={() => resetQuery()}>{t('common.reset')}</Button>}
         </div>
         <PagedTable<PersonView>
           result={people}

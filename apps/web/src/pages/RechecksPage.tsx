@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { App, Button, Card, Checkbox, Empty, Form, Grid, Input, Modal, Segmented, Select, Space, Tag, Typography } from 'antd';
 import type { ButtonProps, TableColumnsType } from 'antd';
 import { CheckOutlined, HistoryOutlined, RollbackOutlined } from '@ant-design/icons';
@@ -17,6 +17,7 @@ import { useReportError } from '../lib/useReportError';
 import { usePlans } from './inspections/api';
 import './cases/cases.css';
 import { cityDay } from '../lib/time';
+import { useQueryParams } from '../lib/useQueryParams';
 
 const STATES = ['pending', 'passed', 'relapsed'] as const satisfies readonly RecheckState[];
 const STATE_COLOR: Record<RecheckState, string> = { pending: 'gold', passed: 'green', relapsed: 'magenta', void: 'default' };
@@ -36,7 +37,7 @@ export default function RechecksPage() {
   const { message } = App.useApp();
   const report = useReportError();
   const screens = Grid.useBreakpoint();
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery } = useQueryParams();
   const stateParam = params.get('state');
   const state: RecheckState = (STATES as readonly string[]).includes(stateParam ?? '') ? (stateParam as RecheckState) : 'pending';
   const planId = num(params.get('planId'));
@@ -50,15 +51,6 @@ export default function RechecksPage() {
   const [dialog, setDialog] = useState<{ r: RecheckView; result: 'passed' | 'relapsed' } | null>(null);
   const [form] = Form.useForm<Values>();
   const today = cityDay().format('YYYY-MM-DD');
-
-  const setQuery = (patch: Record<string, string | number | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    setParams(next, { replace: true });
-  };
 
   const open = (r: RecheckView, result: 'passed' | 'relapsed') => {
     form.resetFields();

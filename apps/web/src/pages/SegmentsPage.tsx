@@ -1,5 +1,4 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { App, Button, Card, Col, Drawer, Form, Grid, Input, Popconfirm, Row, Space, Table, Tabs, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
@@ -17,6 +16,7 @@ import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
 import type { Shape } from '../map/layers';
 import { SEGMENT_FOCUS_STYLE, SEGMENT_STYLE, ZONE_FOCUS_STYLE, ZONE_STYLE } from '../map/styles';
+import { useQueryParams } from '../lib/useQueryParams';
 
 const GeoPreview = lazy(() => import('../map/GeoPreview'));
 
@@ -41,7 +41,7 @@ export default function SegmentsPage() {
   const { can } = useAuth();
   const report = useReportError();
   const screens = Grid.useBreakpoint();
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery: setParam } = useQueryParams();
   const tab: Tab = params.get('tab') === 'zones' ? 'zones' : 'segments';
   const q = params.get('q') ?? '';
   const selectedId = Number(params.get('id')) || null;
@@ -66,15 +66,6 @@ export default function SegmentsPage() {
   }, [tab, q, segments.data, zones.data]);
   const regionName = (id: number | null) => (id ? (regions.data?.items.find((r) => r.id === id)?.name ?? `#${id}`) : t('common.none'));
   const canCreate = list.data?.actions.includes('create') ?? false;
-
-  const setParam = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null || v === '') next.delete(k);
-      else next.set(k, v);
-    }
-    setParams(next, { replace: true });
-  };
 
   const shapes = useMemo<Shape[]>(
     () =>

@@ -1,5 +1,4 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { App, Button, Card, Col, Descriptions, Drawer, Form, Grid, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { AimOutlined, DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
@@ -17,6 +16,7 @@ import { useLanguage } from '../i18n';
 import { isApiError } from '../lib/errors';
 import { tradeLabel, unitKindLabel } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
+import { useQueryParams } from '../lib/useQueryParams';
 
 const GeoPreview = lazy(() => import('../map/GeoPreview'));
 
@@ -107,7 +107,7 @@ export default function UnitsPage() {
   const { can } = useAuth();
   const report = useReportError();
   const screens = Grid.useBreakpoint();
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery, resetQuery } = useQueryParams();
   const query: UnitQuery = {
     q: params.get('q') ?? undefined,
     kind: (params.get('kind') as UnitKind | null) ?? undefined,
@@ -129,16 +129,6 @@ export default function UnitsPage() {
   const formLat = Form.useWatch('lat', form);
 
   useEffect(() => setSearchText(params.get('q') ?? ''), [params]);
-
-  const setQuery = (patch: Partial<Record<keyof UnitQuery, string | number | undefined | null>>, resetPage = true) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (resetPage && !('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
 
   const openCreate = () => {
     form.resetFields();
@@ -340,7 +330,7 @@ export default function UnitsPage() {
             />
           )}
           {(query.q || query.kind || query.regionId || query.parentId) && (
-            <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>
+            <Button onClick={() => resetQuery()}>{t('common.reset')}</Button>
           )}
         </div>
         <PagedTable<UnitView>

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { App, Badge, Button, Card, Form, Grid, Input, Modal, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { EditOutlined, KeyOutlined, PlusOutlined, StopOutlined, CheckCircleOutlined } from '@ant-design/icons';
@@ -27,6 +26,7 @@ import { isApiError } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
 import { roleName } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
+import { useQueryParams } from '../lib/useQueryParams';
 
 interface FormValues {
   username: string;
@@ -45,7 +45,7 @@ export default function UsersPage() {
   const { can, me } = useAuth();
   const report = useReportError();
   const screens = Grid.useBreakpoint();
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery, resetQuery } = useQueryParams();
   const status = params.get('status');
   const query: UserQuery = {
     q: params.get('q') ?? undefined,
@@ -64,16 +64,6 @@ export default function UsersPage() {
   const [form] = Form.useForm<FormValues>();
 
   useEffect(() => setSearchText(params.get('q') ?? ''), [params]);
-
-  const setQuery = (patch: Partial<Record<keyof UserQuery, string | number | undefined | null>>, resetPage = true) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (resetPage && !('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
 
   const openCreate = () => {
     form.resetFields();
@@ -281,7 +271,7 @@ export default function UsersPage() {
             />
           )}
           {(query.q || query.status || query.unitId) && (
-            <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>
+            <Button onClick={() => resetQuery()}>{t('common.reset')}</Button>
           )}
         </div>
         <PagedTable<UserView>
