@@ -12,8 +12,9 @@ import fastJsonStringify, { type Options, type Schema } from 'fast-json-stringif
  * small string serialized by fast-json-stringify from the item's own schema, so the answer carries
  * exactly what the schema allows, formatted as the whole-answer function would format it (the
  * tests compare the two, also on generated data; only the order of properties may differ, as
- * fast-json-stringify writes some optional ones last). Smaller answers, and any answer the item path cannot take
- * (a missing required property, an unexpected shape), go through the whole-answer function.
+ * fast-json-stringify writes some optional ones last). Smaller answers, and any answer the item
+ * path cannot take (a missing required property, an unexpected shape), go through the
+ * whole-answer function.
  */
 export const CHUNKED_FROM_ITEMS = 100;
 
