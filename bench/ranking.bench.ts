@@ -13,11 +13,10 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { cityCounts, header, isMain, login, standalone, startApp, writeResult, type BenchCity } from './lib/context.js';
-import { ms, timeGets, timeGetsInterleaved, WARMUP } from './lib/stats.js';
+import { ms, timeGetsInterleaved, WARMUP, type Timed } from './lib/stats.js';
 
 const N = Number(process.env.BENCH_REQUESTS ?? 30);
 
-type Timed = Awaited<ReturnType<typeof timeGets>>;
 interface RankRow { target: { kind: string; id: number }; sheets: number; score: number; maxScore: number; rank: number }
 interface FloorRank { target_kind: string; target_id: number; sheets: number; score: number; max: number; rank: number }
 interface Explanation { sheets: number; score: number; maxScore: number; findings: number; items: { nodeId: number; scoreTotal: number; maxTotal: number; lost: number }[] }

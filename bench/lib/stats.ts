@@ -25,52 +25,40 @@ export const ms = (v: number) => `${v.toFixed(2)} ms`;
 /** Warm-up requests before `timeGets` measures. */
 export const WARMUP = 5;
 
+export interface Timed { s: LatencySummary; bytes: number; total: number | null }
+interface Get { url: string; headers: Record<string, string> }
+
 /**
  * `n` sequential GETs of one URL after `WARMUP` unmeasured ones: latency, the answer's size, and
  * its count (`total`, `count`, the length of `items` or of an array answer). Throws on any status
  * but 200.
  */
-export async function timeGets(url: string, headers: Record<string, string>, n: number): Promise<{ s: LatencySummary; bytes: number; total: number | null }> {
-  let bytes = 0;
-  let total: number | null = null;
-  for (let i = 0; i < WARMUP; i++) await (await fetch(url, { headers })).arrayBuffer();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const r = await fetch(url, { headers });
-    const buf = await r.arrayBuffer();
-    out.push(performance.now() - t0);
-    if (r.status !== 200) throw new Error(`${url}: ${r.status} ${Buffer.from(buf).toString().slice(0, 300)}`);
-    bytes = buf.byteLength;
-    if (total === null) {
-      const j = JSON.parse(Buffer.from(buf).toString()) as { total?: number; count?: number; items?: unknown[] } | unknown[];
-      total = Array.isArray(j) ? j.length : (j.total ?? j.count ?? j.items?.length ?? null);
-    }
-  }
-  return { s: summarize(out), bytes, total };
+export async function timeGets(url: string, headers: Record<string, string>, n: number): Promise<Timed> {
+  return (await timeTurns([{ url, headers }], n))[0]!;
 }
 
 /**
- * `timeGets` for two URLs at once, their requests taking turns (a, b, then b, a, …) after
- * `WARMUP` unmeasured pairs: both see the machine in the same state, so a neighbour's burst or a
- * slower minute does not fall on one side of a ratio only. Sequential on one client, as `timeGets`.
+ * `timeGets` for two URLs at once, their requests taking turns (a, b, then b, a, …): both see the
+ * machine in the same state, so a neighbour's burst or a slower minute does not fall on one side of
+ * a ratio only.
  */
-export async function timeGetsInterleaved(
-  a: { url: string; headers: Record<string, string> },
-  b: { url: string; headers: Record<string, string> },
-  n: number,
-): Promise<[Awaited<ReturnType<typeof timeGets>>, Awaited<ReturnType<typeof timeGets>>]> {
-  const side = () => ({ out: [] as number[], bytes: 0, total: null as number | null });
-  const sides = [side(), side()] as const;
-  const one = async (i: 0 | 1, measure: boolean) => {
-    const { url, headers } = i === 0 ? a : b;
+export async function timeGetsInterleaved(a: Get, b: Get, n: number): Promise<[Timed, Timed]> {
+  const [x, y] = await timeTurns([a, b], n);
+  return [x!, y!];
+}
+
+/** `n` rounds of one GET per URL, sequential on one client, each round starting one URL later. */
+async function timeTurns(gets: Get[], n: number): Promise<Timed[]> {
+  const sides = gets.map(() => ({ out: [] as number[], bytes: 0, total: null as number | null }));
+  const one = async (i: number, measure: boolean) => {
+    const { url, headers } = gets[i]!;
     const t0 = performance.now();
     const r = await fetch(url, { headers });
     const buf = await r.arrayBuffer();
     const took = performance.now() - t0;
     if (r.status !== 200) throw new Error(`${url}: ${r.status} ${Buffer.from(buf).toString().slice(0, 300)}`);
     if (!measure) return;
-    const s = sides[i];
+    const s = sides[i]!;
     s.out.push(took);
     s.bytes = buf.byteLength;
     if (s.total === null) {
@@ -78,13 +66,10 @@ export async function timeGetsInterleaved(
       s.total = Array.isArray(j) ? j.length : (j.total ?? j.count ?? j.items?.length ?? null);
     }
   };
-  for (let i = 0; i < WARMUP; i++) { await one(0, false); await one(1, false); }
-  for (let i = 0; i < n; i++) {
-    const first = (i % 2) as 0 | 1;
-    await one(first, true);
-    await one((1 - first) as 0 | 1, true);
+  for (let round = 0; round < WARMUP + n; round++) {
+    for (let k = 0; k < gets.length; k++) await one((round + k) % gets.length, round >= WARMUP);
   }
-  return [sides[0], sides[1]].map((s) => ({ s: summarize(s.out), bytes: s.bytes, total: s.total })) as [Awaited<ReturnType<typeof timeGets>>, Awaited<ReturnType<typeof timeGets>>];
+  return sides.map((s) => ({ s: summarize(s.out), bytes: s.bytes, total: s.total }));
 }
 
 export function machine(): string {
