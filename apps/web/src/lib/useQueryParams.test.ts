@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { patchQuery } from './useQueryParams';
+import { isoDate, oneOf, patchQuery, positiveInt } from './useQueryParams';
 
 describe('patchQuery', () => {
   const from = (s: string) => new URLSearchParams(s);
@@ -19,5 +19,23 @@ describe('patchQuery', () => {
     const params = from('q=a&page=2');
     patchQuery(params, { q: 'b' });
     expect(params.toString()).toBe('q=a&page=2');
+  });
+});
+
+describe('readers of URL parameters', () => {
+  it('reads positive whole numbers only', () => {
+    expect([positiveInt('20'), positiveInt('1')]).toEqual([20, 1]);
+    expect([positiveInt(null), positiveInt(''), positiveInt('0'), positiveInt('-5'), positiveInt('1.5'), positiveInt('abc'), positiveInt('1e3'), positiveInt('01')])
+      .toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('reads days that exist', () => {
+    expect([isoDate('2026-11-24'), isoDate('2024-02-29')]).toEqual(['2026-11-24', '2024-02-29']);
+    expect([isoDate('2026-13-45'), isoDate('2026-02-29'), isoDate('2026-1-5'), isoDate(null)]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('reads one of the allowed values', () => {
+    expect(oneOf('shop', ['shop', 'community'] as const)).toBe('shop');
+    expect([oneOf('nonsense', ['shop'] as const), oneOf(null, ['shop'] as const)]).toEqual([undefined, undefined]);
   });
 });

@@ -17,6 +17,23 @@ export function patchQuery(params: URLSearchParams, patch: QueryPatch, resetPage
   return next;
 }
 
+// Readers of URL parameters. A link may be old, hand-edited or cut short: a value the page cannot
+// use is read as absent, so the list shows unfiltered rather than failing on the server's refusal.
+
+/** A positive whole number (an id, a page, a page size), or undefined. */
+export const positiveInt = (v: string | null): number | undefined => (v && /^[1-9]\d{0,14}$/.test(v) ? Number(v) : undefined);
+
+/** A calendar day as YYYY-MM-DD that exists (not 2026-13-45), or undefined. */
+export const isoDate = (v: string | null): string | undefined => {
+  if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return undefined;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v ? v : undefined;
+};
+
+/** One of the allowed values, or undefined. */
+export const oneOf = <T extends string>(v: string | null, allowed: readonly T[]): T | undefined =>
+  v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
+
 /**
  * The page's filters, kept in the URL so a link or a reload shows the same list. Changes replace
  * the history entry: the back button leaves the page rather than stepping through each filter.

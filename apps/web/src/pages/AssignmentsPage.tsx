@@ -41,7 +41,7 @@ import { isApiError } from '../lib/errors';
 import { assignmentKindLabel } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
 import { cityDay } from '../lib/time';
-import { useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 /** The kinds assigned on this page; frontage goes through contracts (门前责任书). */
@@ -49,7 +49,6 @@ const KINDS = ['community_cover', 'segment_cover', 'pairing', 'zone'] as const s
 type PageKind = (typeof KINDS)[number];
 const isPageKind = (k: string | null): k is PageKind => (KINDS as readonly string[]).includes(k ?? '');
 const isDate = (s: string | null): s is string => !!s && dayjs(s, DATE, true).isValid();
-const num = (v: string | null) => (v && Number(v) > 0 ? Number(v) : undefined);
 
 type Party = 'unit' | 'person';
 

@@ -19,13 +19,11 @@ import { sourceLabel, stateLabel } from '../lib/cases';
 import { formatDateTime } from '../lib/format';
 import { ExportButton } from './cases/ExportButton';
 import './cases/cases.css';
-import { useQueryParams } from '../lib/useQueryParams';
+import { isoDate as isDate, positiveInt as num, useQueryParams } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 const SORTS = ['created_desc', 'created_asc', 'deadline_asc'] as const;
 type Sort = (typeof SORTS)[number];
-const num = (v: string | null) => (v && Number(v) > 0 ? Number(v) : undefined);
-const isDate = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
 const csv = <T extends string>(v: string | null, allowed: readonly T[]) =>
   (v ?? '').split(',').filter((x): x is T => (allowed as readonly string[]).includes(x));
 

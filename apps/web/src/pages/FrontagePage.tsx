@@ -62,12 +62,11 @@ import { UnitSelect } from '../components/UnitSelect';
 import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
 import { cityDay } from '../lib/time';
-import { useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 const STATUSES = ['active', 'expiring', 'expired', 'ended'] as const satisfies readonly FrontageStatus[];
 const STATUS_COLOR: Record<FrontageStatus, string> = { active: 'green', expiring: 'orange', expired: 'red', ended: 'default' };
-const num = (v: string | null) => (v && Number(v) > 0 ? Number(v) : undefined);
 const text = (v: string | undefined) => (v && v.trim() ? v.trim() : null);
 const day = (d: Dayjs | null | undefined) => (d ? d.format(DATE) : null);
 

@@ -11,7 +11,7 @@ import { PagedTable } from '../components/PagedTable';
 import { UnitSelect } from '../components/UnitSelect';
 import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
-import { useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
 
 interface Values {
   name: string;
@@ -22,7 +22,6 @@ interface Values {
 }
 const FIELDS = ['name', 'unitId', 'position', 'phone', 'note'] as const;
 const text = (v: string | undefined) => (v && v.trim() ? v.trim() : null);
-const num = (v: string | null) => (v && Number(v) > 0 ? Number(v) : undefined);
 
 /** 人员: the people of the units (包保领导, 第一责任人, 保洁员 …) that assignments name. */
 export default function PeoplePage() {

@@ -17,11 +17,10 @@ import { useReportError } from '../lib/useReportError';
 import { usePlans } from './inspections/api';
 import './cases/cases.css';
 import { cityDay } from '../lib/time';
-import { useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
 
 const STATES = ['pending', 'passed', 'relapsed'] as const satisfies readonly RecheckState[];
 const STATE_COLOR: Record<RecheckState, string> = { pending: 'gold', passed: 'green', relapsed: 'magenta', void: 'default' };
-const num = (v: string | null) => (v && Number(v) > 0 ? Number(v) : undefined);
 
 interface Values {
   note?: string;

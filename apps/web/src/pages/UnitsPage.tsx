@@ -16,7 +16,7 @@ import { useLanguage } from '../i18n';
 import { isApiError } from '../lib/errors';
 import { tradeLabel, unitKindLabel } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
-import { useQueryParams } from '../lib/useQueryParams';
+import { oneOf, positiveInt as num, useQueryParams } from '../lib/useQueryParams';
 
 const GeoPreview = lazy(() => import('../map/GeoPreview'));
 
@@ -98,7 +98,6 @@ function PickLocation({
 const PHONE = /^[0-9+\-() ]{3,32}$/;
 
 const text = (v: string | undefined) => (v && v.trim() ? v.trim() : null);
-const num = (v: string | null) => (v && Number(v) > 0 ? Number(v) : undefined);
 
 export default function UnitsPage() {
   const { t } = useTranslation();
@@ -110,7 +109,7 @@ export default function UnitsPage() {
   const { params, setQuery, resetQuery } = useQueryParams();
   const query: UnitQuery = {
     q: params.get('q') ?? undefined,
-    kind: (params.get('kind') as UnitKind | null) ?? undefined,
+    kind: oneOf(params.get('kind'), UNIT_KINDS),
     regionId: num(params.get('regionId')),
     parentId: num(params.get('parentId')),
     page: num(params.get('page')) ?? 1,

@@ -26,7 +26,7 @@ import { isApiError } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
 import { roleName } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
-import { useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
 
 interface FormValues {
   username: string;
@@ -36,7 +36,6 @@ interface FormValues {
   roles: RoleCode[];
 }
 const FIELDS = ['username', 'displayName', 'mobile', 'unitId', 'roles'] as const;
-const num = (v: string | null) => (v && Number(v) > 0 ? Number(v) : undefined);
 
 export default function UsersPage() {
   const { t } = useTranslation();
