@@ -243,6 +243,13 @@ describe('the office plans inspections and follows them up (issue 5)', () => {
     await page.getByTestId('explanation').getByTestId('explanation-items').waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.url()).not.toContain('explain=');
+
+    // A ranking link naming a plan that does not exist opens a plan that has a ranking, by its name.
+    await page.goto('/inspections?tab=results&planId=987654321&month=2026-13');
+    await page.getByTestId('results-table').waitFor();
+    const picked = await page.getByTestId('results-plan').innerText();
+    expect(picked).not.toContain('987654321');
+    expect(picked.trim().length).toBeGreaterThan(0);
   }, T);
 
   it('lists the assessment points and adds one on the map', async () => {

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Grid, Table, type TableColumnsType } from 'antd';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -27,7 +27,16 @@ export function PagedTable<T extends { id: number }>(props: {
 }) {
   const { t } = useTranslation();
   const screens = Grid.useBreakpoint();
-  const { result, query } = props;
+  const { result, query, onPage } = props;
+  // A page past the end (an old link, or the last rows just handled) moves to the last page rather
+  // than showing "no data" beside a total.
+  const data = result.isPlaceholderData ? undefined : result.data;
+  const lastPage = data && data.items.length === 0 && data.total > 0 && data.page > 1 ? Math.ceil(data.total / data.pageSize) : null;
+  const pageSize = data?.pageSize;
+  useEffect(() => {
+    if (lastPage !== null && pageSize !== undefined) onPage(lastPage, pageSize);
+    // onPage is a new function on every render: the move depends on the answer only.
+  }, [lastPage, pageSize]);
   if (result.isError) return <QueryError error={result.error} onRetry={() => void result.refetch()} />;
   return (
     <Table<T>

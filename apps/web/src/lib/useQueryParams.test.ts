@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoDate, oneOf, patchQuery, positiveInt } from './useQueryParams';
+import { isoDate, oneOf, pageOf, patchQuery, positiveInt } from './useQueryParams';
 
 describe('patchQuery', () => {
   const from = (s: string) => new URLSearchParams(s);
@@ -37,5 +37,12 @@ describe('readers of URL parameters', () => {
   it('reads one of the allowed values', () => {
     expect(oneOf('shop', ['shop', 'community'] as const)).toBe('shop');
     expect([oneOf('nonsense', ['shop'] as const), oneOf(null, ['shop'] as const)]).toEqual([undefined, undefined]);
+  });
+
+  it('reads the page and a page size the server accepts, else the first page of 20', () => {
+    const q = (s: string) => pageOf(new URLSearchParams(s));
+    expect(q('page=3&pageSize=50')).toEqual({ page: 3, pageSize: 50 });
+    expect(q('pageSize=500')).toEqual({ page: 1, pageSize: 500 });
+    expect([q(''), q('page=0&pageSize=501'), q('page=x&pageSize=-1')]).toEqual([1, 2, 3].map(() => ({ page: 1, pageSize: 20 })));
   });
 });

@@ -1,4 +1,5 @@
 import { useSearchParams } from 'react-router';
+import { MAX_PAGE_SIZE } from '@cc/domain';
 
 /** A change to the page's URL query: a value sets the parameter; undefined, null or '' removes it. */
 export type QueryPatch = Record<string, string | number | undefined | null>;
@@ -22,6 +23,12 @@ export function patchQuery(params: URLSearchParams, patch: QueryPatch, resetPage
 
 /** A positive whole number (an id, a page, a page size), or undefined. */
 export const positiveInt = (v: string | null): number | undefined => (v && /^[1-9]\d{0,14}$/.test(v) ? Number(v) : undefined);
+
+/** The list page a URL asks for: page 1 and 20 rows unless it names usable ones (at most MAX_PAGE_SIZE rows). */
+export const pageOf = (params: URLSearchParams): { page: number; pageSize: number } => {
+  const size = positiveInt(params.get('pageSize'));
+  return { page: positiveInt(params.get('page')) ?? 1, pageSize: size !== undefined && size <= MAX_PAGE_SIZE ? size : 20 };
+};
 
 /** A calendar day as YYYY-MM-DD that exists (not 2026-13-45), or undefined. */
 export const isoDate = (v: string | null): string | undefined => {

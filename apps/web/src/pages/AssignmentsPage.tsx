@@ -41,7 +41,7 @@ import { isApiError } from '../lib/errors';
 import { assignmentKindLabel } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
 import { cityDay } from '../lib/time';
-import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams, pageOf } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 /** The kinds assigned on this page; frontage goes through contracts (门前责任书). */
@@ -250,8 +250,7 @@ export default function AssignmentsPage() {
     date,
     targetId,
     targetType: targetId ? rule.target : undefined,
-    page: num(params.get('page')) ?? 1,
-    pageSize: num(params.get('pageSize')) ?? 20,
+    ...pageOf(params),
   };
   const list = useAssignments(query);
   const targets = useTargetOptions(kind);

@@ -19,7 +19,7 @@ import { sourceLabel, stateLabel } from '../lib/cases';
 import { formatDateTime } from '../lib/format';
 import { ExportButton } from './cases/ExportButton';
 import './cases/cases.css';
-import { isoDate as isDate, positiveInt as num, useQueryParams } from '../lib/useQueryParams';
+import { isoDate as isDate, positiveInt as num, useQueryParams, pageOf } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 const SORTS = ['created_desc', 'created_asc', 'deadline_asc'] as const;
@@ -61,16 +61,16 @@ export default function CasesPage() {
   const isMobile = screens.md === false;
   const { params, setQuery, resetQuery } = useQueryParams();
   const filters = useMemo(() => readFilters(params), [params]);
-  const query: CaseQuery = { ...filters, page: num(params.get('page')) ?? 1, pageSize: num(params.get('pageSize')) ?? 20 };
+  const query: CaseQuery = { ...filters, ...pageOf(params) };
   const list = useCases(query);
   const categoryLabel = useCategoryLabel();
   const [searchText, setSearchText] = useState(filters.q ?? '');
-  const moreCount = MORE.filter((k) => params.get(k)).length;
+  const moreCount = MORE.filter((k) => filters[k] !== undefined).length;
   const [showMore, setShowMore] = useState(moreCount > 0);
 
   useEffect(() => setSearchText(params.get('q') ?? ''), [params]);
 
-  const anyFilter = [...params.keys()].some((k) => k !== 'page' && k !== 'pageSize');
+  const anyFilter = Object.values(filters).some((v) => v !== undefined);
 
   const placeOf = (c: CaseListItem) => [c.community?.name, c.grid?.name].filter(Boolean).join(' · ');
   const open = (c: CaseListItem) => (

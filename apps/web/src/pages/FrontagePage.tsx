@@ -62,7 +62,7 @@ import { UnitSelect } from '../components/UnitSelect';
 import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
 import { cityDay } from '../lib/time';
-import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams, pageOf } from '../lib/useQueryParams';
 
 const DATE = 'YYYY-MM-DD';
 const STATUSES = ['active', 'expiring', 'expired', 'ended'] as const satisfies readonly FrontageStatus[];
@@ -670,8 +670,7 @@ export default function FrontagePage() {
     q: params.get('q') ?? undefined,
     status: (STATUSES as readonly string[]).includes(statusParam ?? '') ? (statusParam as FrontageStatus) : undefined,
     regionId: num(params.get('regionId')),
-    page: num(params.get('page')) ?? 1,
-    pageSize: num(params.get('pageSize')) ?? 20,
+    ...pageOf(params),
   };
   const list = useFrontageContracts(query);
   const expiring = useFrontageContracts({ status: 'expiring', pageSize: 1 });

@@ -16,40 +16,28 @@ import { RankingTable } from './inspections/ResultsTables';
 import { useInspectionStrings, type InspectionStrings } from './inspections/strings';
 import './inspections/inspections.css';
 import { cityDay } from '../lib/time';
+import { isoDate, oneOf, pageOf, positiveInt, useQueryParams, type QueryPatch } from '../lib/useQueryParams';
 
-const NUM_KEYS = ['planId', 'unitId', 'zoneId', 'pointId', 'inspectorId', 'page', 'pageSize'] as const;
+const ID_KEYS = ['planId', 'unitId', 'zoneId', 'pointId', 'inspectorId'] as const;
 
 /** The list's filters live in the URL (?planId=&unitId=&from=&to=&state=), so a unit's history is a link. */
 function useSheetQuery(): [SheetQuery, (patch: Partial<SheetQuery>) => void] {
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery } = useQueryParams();
   const query = useMemo(() => {
-    const q: SheetQuery = {};
-    for (const k of NUM_KEYS) {
-      const v = Number(params.get(k));
-      if (v > 0) q[k] = v;
+    const q: SheetQuery = { ...pageOf(params) };
+    for (const k of ID_KEYS) {
+      const v = positiveInt(params.get(k));
+      if (v !== undefined) q[k] = v;
     }
-    const st = params.get('state');
-    if (st && (INSPECTION_STATES as readonly string[]).includes(st)) q.state = st as InspectionState;
-    const from = params.get('from');
-    const to = params.get('to');
-    if (from && /^\d{4}-\d{2}-\d{2}$/.test(from)) q.from = from;
-    if (to && /^\d{4}-\d{2}-\d{2}$/.test(to)) q.to = to;
-    q.page ??= 1;
-    q.pageSize ??= 20;
+    const st = oneOf(params.get('state'), INSPECTION_STATES);
+    if (st) q.state = st;
+    const from = isoDate(params.get('from'));
+    const to = isoDate(params.get('to'));
+    if (from) q.from = from;
+    if (to) q.to = to;
     return q;
   }, [params]);
-  const update = (patch: Partial<SheetQuery>) =>
-    setParams(
-      (p) => {
-        for (const [k, v] of Object.entries(patch)) {
-          if (v === undefined || v === null || v === '') p.delete(k);
-          else p.set(k, String(v));
-        }
-        if (!('page' in patch)) p.delete('page');
-        return p;
-      },
-      { replace: true },
-    );
+  const update = (patch: Partial<SheetQuery>) => setQuery(patch as QueryPatch);
   return [query, update];
 }
 
@@ -163,23 +151,20 @@ function SheetsTab({ s }: { s: InspectionStrings }) {
 const ranked = (p: PlanView) => p.actions.includes('results');
 
 function ResultsTab({ s }: { s: InspectionStrings }) {
-  const [params, setParams] = useSearchParams();
+  const { params, setQuery } = useQueryParams();
   const plans = usePlans({ pageSize: 500 });
-  // Re-check plans (回头看) have no ranking: their results are the re-checks themselves.
-  const planId = Number(params.get('planId')) || plans.data?.items.find(ranked)?.id || null;
-  const month = params.get('month') && /^\d{4}-\d{2}$/.test(params.get('month')!) ? dayjs(`${params.get('month')}-01`) : cityDay().startOf('month');
+  // Re-check plans (回头看) have no ranking: their results are the re-checks themselves. A link
+  // naming a plan that is not among the ranked ones (deleted, another city's, a typo) opens the first.
+  const asked = positiveInt(params.get('planId'));
+  const listed = plans.data?.items;
+  const complete = listed !== undefined && plans.data!.total <= listed.length;
+  const planId = (asked !== undefined && !(complete && !listed.some((p) => p.id === asked && ranked(p))) ? asked : listed?.find(ranked)?.id) ?? null;
+  const monthParam = params.get('month');
+  const month = monthParam && isoDate(`${monthParam}-01`) ? dayjs(`${monthParam}-01`) : cityDay().startOf('month');
   const [from, to] = monthPeriod(month);
   const results = useResults(planId, from, to);
-  const plan = plans.data?.items.find((p) => p.id === planId);
-  const set = (k: string, v: string | null) =>
-    setParams(
-      (p) => {
-        if (v) p.set(k, v);
-        else p.delete(k);
-        return p;
-      },
-      { replace: true },
-    );
+  const plan = listed?.find((p) => p.id === planId);
+  const set = (k: string, v: string | null) => setQuery({ [k]: v });
   return (
     <>
       <div className="cc-insp-toolbar">

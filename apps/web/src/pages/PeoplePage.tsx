@@ -11,7 +11,7 @@ import { PagedTable } from '../components/PagedTable';
 import { UnitSelect } from '../components/UnitSelect';
 import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
-import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams, pageOf } from '../lib/useQueryParams';
 
 interface Values {
   name: string;
@@ -33,8 +33,7 @@ export default function PeoplePage() {
   const query: PersonQuery = {
     q: params.get('q') ?? undefined,
     unitId: num(params.get('unitId')),
-    page: num(params.get('page')) ?? 1,
-    pageSize: num(params.get('pageSize')) ?? 20,
+    ...pageOf(params),
   };
   const people = usePeople(query);
   const { create, update, remove } = usePersonMutations();

@@ -17,7 +17,7 @@ import { useReportError } from '../lib/useReportError';
 import { usePlans } from './inspections/api';
 import './cases/cases.css';
 import { cityDay } from '../lib/time';
-import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams, pageOf } from '../lib/useQueryParams';
 
 const STATES = ['pending', 'passed', 'relapsed'] as const satisfies readonly RecheckState[];
 const STATE_COLOR: Record<RecheckState, string> = { pending: 'gold', passed: 'green', relapsed: 'magenta', void: 'default' };
@@ -41,7 +41,7 @@ export default function RechecksPage() {
   const state: RecheckState = (STATES as readonly string[]).includes(stateParam ?? '') ? (stateParam as RecheckState) : 'pending';
   const planId = num(params.get('planId'));
   const overdue = params.get('overdue') === '1';
-  const query = { state: overdue ? 'pending' : state, planId, overdue: overdue || undefined, page: num(params.get('page')) ?? 1, pageSize: num(params.get('pageSize')) ?? 20 };
+  const query = { state: overdue ? 'pending' : state, planId, overdue: overdue || undefined, ...pageOf(params) };
   const list = useRechecks(query);
   const { can } = useAuth();
   // 回头看计划 for the filter (a team member sees only the plans they may see).

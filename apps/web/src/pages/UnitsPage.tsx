@@ -16,7 +16,7 @@ import { useLanguage } from '../i18n';
 import { isApiError } from '../lib/errors';
 import { tradeLabel, unitKindLabel } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
-import { oneOf, positiveInt as num, useQueryParams } from '../lib/useQueryParams';
+import { oneOf, positiveInt as num, useQueryParams, pageOf } from '../lib/useQueryParams';
 
 const GeoPreview = lazy(() => import('../map/GeoPreview'));
 
@@ -112,8 +112,7 @@ export default function UnitsPage() {
     kind: oneOf(params.get('kind'), UNIT_KINDS),
     regionId: num(params.get('regionId')),
     parentId: num(params.get('parentId')),
-    page: num(params.get('page')) ?? 1,
-    pageSize: num(params.get('pageSize')) ?? 20,
+    ...pageOf(params),
   };
   const units = useUnits(query);
   const { create, update, remove } = useUnitMutations();

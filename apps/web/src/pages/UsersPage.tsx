@@ -26,7 +26,7 @@ import { isApiError } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
 import { roleName } from '../lib/labels';
 import { useReportError } from '../lib/useReportError';
-import { positiveInt as num, useQueryParams } from '../lib/useQueryParams';
+import { positiveInt as num, useQueryParams, pageOf } from '../lib/useQueryParams';
 
 interface FormValues {
   username: string;
@@ -50,8 +50,7 @@ export default function UsersPage() {
     q: params.get('q') ?? undefined,
     status: status === 'active' || status === 'disabled' ? status : undefined,
     unitId: num(params.get('unitId')),
-    page: num(params.get('page')) ?? 1,
-    pageSize: num(params.get('pageSize')) ?? 20,
+    ...pageOf(params),
   };
   const users = useUsers(query);
   const roles = useRoles(can('role.read'));
