@@ -114,8 +114,9 @@ function writeItemWise(obj: Json, parts: Part[]): Buffer {
       for (let i = 0; i < v.length; i++) {
         if (v[i] === undefined) throw new Error('undefined item');
         const s = p.item({ v: v[i] });
-        // `{"v":` … `}`
-        out.put(i ? `,${s.slice(5, -1)}` : s.slice(5, -1));
+        // `{"v":` … `}`, written without joining it to the comma (a joined string is copied again).
+        if (i) out.put(',');
+        out.put(s.slice(5, -1));
       }
       out.put(']');
     } else {

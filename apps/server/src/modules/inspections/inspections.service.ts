@@ -492,55 +492,21 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     }, () => null);
     // Handled here too, so a refusal or a failed sum (which answers first) leaves no unhandled rejection.
     namesP.catch(() => undefined);
-    // Sums per target. Grouped also by the type and unit each sheet recorded, PostgreSQL 15 expected
-    // tens of thousands of groups for a year and sorted 180,000 sheets (316 ms against 178 ms for
-    // the hand-written query); grouped by target its estimate is the hand-written query's. `mixed`
-    // tells the rare target whose sheets recorded more than one type or unit, and `renamed` one
-    // with more than one name: only those are summed again per type and unit, or have their
-    // newest sheet's name looked up.
-    const [plan, targets] = await Promise.all([
+    // Sums per target and per the type, unit and name each sheet recorded: one group per target
+    // unless a target changed (renamed, another type or responsible unit), so a month of a city's
+    // 创文 sheets is 200 groups. PostgreSQL hashes them once it knows that these columns follow the
+    // target (the statistics object inspection_target_groups, migration 0019); without it PG 15
+    // expected tens of thousands of groups for a year and sorted 180,000 sheets.
+    const [plan, groups] = await Promise.all([
       planP,
       visible()
-        .select(['i.target_kind', 'i.target_id'])
-        .select([
-          sql<string>`max(i.target_name collate "C")`.as('name'),
-          sql<boolean>`min(i.target_name collate "C") <> max(i.target_name collate "C")`.as('renamed'),
-          sql<string | null>`min(i.target_subtype collate "C")`.as('subtype'),
-          sql<number | null>`min(i.target_unit_id)`.as('unit'),
-          sql<boolean>`(min(i.target_subtype collate "C") is distinct from max(i.target_subtype collate "C") or count(i.target_subtype) not in (0, count(*))
-                        or min(i.target_unit_id) is distinct from max(i.target_unit_id) or count(i.target_unit_id) not in (0, count(*)))`.as('mixed'),
-          ...sumsOf,
-        ])
-        .groupBy(['i.target_kind', 'i.target_id'])
+        .select(['i.target_kind', 'i.target_id', 'i.target_subtype', 'i.target_unit_id', 'i.target_name', ...sumsOf])
+        .groupBy(['i.target_kind', 'i.target_id', 'i.target_subtype', 'i.target_unit_id', 'i.target_name'])
         .execute(),
     ]);
-    type Target = (typeof targets)[number];
-    const key = (t: { target_kind: string; target_id: number }) => `${t.target_kind}:${t.target_id}`;
-    const split = targets.filter((t) => t.mixed);
-    const renamed = targets.filter((t) => t.renamed);
-    // A unit scored as itself is its own responsible unit: its name is the one its sheets recorded.
-    const ownName = new Map(targets.filter((t) => t.target_kind === 'unit' && t.unit === t.target_id && !t.mixed && !t.renamed).map((t) => [t.target_id, t.name]));
-    const ids = (xs: Target[]) => [...new Set(xs.map((t) => t.target_id))];
-    const [detail, newest] = await Promise.all([
-      split.length
-        ? visible().select(['i.target_kind', 'i.target_id', 'i.target_subtype', 'i.target_unit_id', ...sumsOf])
-          .where('i.target_id', '=', sql<number>`any(${ids(split)}::bigint[])`)
-          .groupBy(['i.target_kind', 'i.target_id', 'i.target_subtype', 'i.target_unit_id']).execute()
-        : [],
-      renamed.length
-        ? db.selectFrom('inspection').select(['id', 'target_name']).where('tenant_id', '=', actor.tenantId)
-          .where('id', '=', sql<number>`any(${renamed.map((t) => t.latest_id)}::bigint[])`).execute()
-        : [],
-    ]);
-    const splitKeys = new Set(split.map(key));
-    const groups = [
-      ...targets.filter((t) => !t.mixed).map((t) => ({
-        target_kind: t.target_kind, target_id: t.target_id, target_subtype: t.subtype, target_unit_id: t.unit,
-        sheets: t.sheets, score: t.score, max: t.max, findings: t.findings, latest_id: t.latest_id,
-      })),
-      ...detail.filter((g) => splitKeys.has(key(g))),
-    ];
     type Group = (typeof groups)[number];
+    const key = (t: { target_kind: string; target_id: number }) => `${t.target_kind}:${t.target_id}`;
+    // A target keeps the name, type and unit of its newest sheet.
     const by = new Map<string, { latest: Group; sheets: number; score: number; max: number; findings: number }>();
     for (const g of groups) {
       const a = by.get(key(g));
@@ -550,8 +516,8 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
         a.sheets += g.sheets; a.score = r2(a.score + g.score); a.max = r2(a.max + g.max); a.findings += g.findings;
       }
     }
-    const latestName = new Map(newest.map((n) => [n.id, n.target_name]));
-    const nameOf = new Map(targets.map((t) => [key(t), (t.renamed ? latestName.get(t.latest_id) : undefined) ?? t.name]));
+    // A unit scored as itself is its own responsible unit: its name is the one its newest sheet recorded.
+    const ownName = new Map([...by.values()].flatMap(({ latest: t }) => (t.target_kind === 'unit' && t.target_unit_id === t.target_id ? [[t.target_id, t.target_name] as const] : [])));
     // Names of the other responsible units, and of the point types when points are ranked: those
     // asked for early, then any still missing (a plan whose targets changed kind).
     const early = await namesP;
@@ -563,8 +529,8 @@ export function createInspectionsService(deps: { db: DB; clock: Clock; files: Fi
     ]);
     const unitName = new Map([...known, ...units.map((u) => [u.id, u.name] as const)]);
     const typeName = new Map(types.map((t) => [t.code, t.name]));
-    const list = [...by.entries()].map(([k, a]) => ({
-      target: { kind: a.latest.target_kind as ResolvedTarget['kind'], id: a.latest.target_id, name: nameOf.get(k) ?? '', subtype: a.latest.target_subtype,
+    const list = [...by.values()].map((a) => ({
+      target: { kind: a.latest.target_kind as ResolvedTarget['kind'], id: a.latest.target_id, name: a.latest.target_name, subtype: a.latest.target_subtype,
         responsibleUnit: a.latest.target_unit_id ? { id: a.latest.target_unit_id, name: unitName.get(a.latest.target_unit_id) ?? '' } : null },
       sheets: a.sheets, score: a.score, maxScore: a.max, average: r2(a.score / a.sheets), rate: rateOf(a.score, a.max), findings: a.findings, rank: 0,
     })).sort((x, y) => (y.rate ?? -1) - (x.rate ?? -1) || y.score - x.score || byName(x.target.name, y.target.name));
