@@ -158,7 +158,8 @@ function ResultsTab({ s }: { s: InspectionStrings }) {
   const asked = positiveInt(params.get('planId'));
   const listed = plans.data?.items;
   const complete = listed !== undefined && plans.data!.total <= listed.length;
-  const planId = (asked !== undefined && !(complete && !listed.some((p) => p.id === asked && ranked(p))) ? asked : listed?.find(ranked)?.id) ?? null;
+  // Decided once the plans are in, so a stale id is neither shown nor asked for.
+  const planId = !listed ? null : asked !== undefined && (!complete || listed.some((p) => p.id === asked && ranked(p))) ? asked : (listed.find(ranked)?.id ?? null);
   const monthParam = params.get('month');
   const month = monthParam && isoDate(`${monthParam}-01`) ? dayjs(`${monthParam}-01`) : cityDay().startOf('month');
   const [from, to] = monthPeriod(month);
@@ -173,7 +174,7 @@ function ResultsTab({ s }: { s: InspectionStrings }) {
         {plan && <ModeTag mode={plan.mode} s={s} />}
       </div>
       <UnpublishedNotice plan={plan} s={s} />
-      <RankingTable results={results.data} kind={plan?.kind} loading={results.isFetching} s={s} />
+      <RankingTable results={results.data} kind={plan?.kind} loading={plans.isLoading || results.isFetching} empty={planId === null ? s.results.pick : undefined} s={s} />
     </>
   );
 }

@@ -12,7 +12,8 @@ type Row = PlanResults['rows'][number];
  * The ranking of a plan's targets over a period: rank, sheets, month total, average, rate; each row
  * opens its 得分说明 (kept in the URL as `explain=kind:id`, so it can be linked and survives a reload).
  */
-export function RankingTable({ results, kind, loading, s }: { results: PlanResults | undefined; kind: PlanKind | undefined; loading: boolean; s: InspectionStrings }) {
+/** `empty` replaces the "no submitted sheet" text, e.g. while no plan is picked. */
+export function RankingTable({ results, kind, loading, s, empty }: { results: PlanResults | undefined; kind: PlanKind | undefined; loading: boolean; s: InspectionStrings; empty?: string }) {
   const tenPoint = kind === 'zone_daily';
   const [params, setParams] = useSearchParams();
   // Open only for a target of the ranking shown: another month or plan (or a stale link) closes it
@@ -85,7 +86,7 @@ export function RankingTable({ results, kind, loading, s }: { results: PlanResul
         loading={loading}
         pagination={false}
         scroll={{ x: 'max-content' }}
-        locale={{ emptyText: s.results.empty }}
+        locale={{ emptyText: empty ?? s.results.empty }}
         data-testid="results-table"
       />
       {results && <ExplanationDrawer planId={results.plan.id} from={results.from} to={results.to} target={shown} onClose={() => setExplain(null)} s={s} />}
