@@ -11,11 +11,11 @@ import { PageHeader } from '../components/PageHeader';
 import { QueryError } from '../components/QueryError';
 import './cases/cases.css';
 import { cityDay } from '../lib/time';
+import { isoDate } from '../lib/useQueryParams';
 
 const HotSpotMap = lazy(() => import('./cases/HotSpotMap'));
 const DATE = 'YYYY-MM-DD';
 const TOP = 10;
-const isDate = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
 /** Rates come as percentages with one decimal (85.7), or null when there is nothing to divide by. */
 const pct = (v: number | null) => (v === null ? '—' : `${v}%`);
 
@@ -58,8 +58,8 @@ export default function CaseStatsPage() {
   const { can } = useAuth();
   const screens = Grid.useBreakpoint();
   const [params, setParams] = useSearchParams();
-  const from = isDate(params.get('from')) ?? cityDay().startOf('year').format(DATE);
-  const to = isDate(params.get('to')) ?? cityDay().format(DATE);
+  const from = isoDate(params.get('from')) ?? cityDay().startOf('year').format(DATE);
+  const to = isoDate(params.get('to')) ?? cityDay().format(DATE);
   const stats = useCaseStats({ from, to });
   const spots = useHotSpots({ from, to });
   const s = stats.data;

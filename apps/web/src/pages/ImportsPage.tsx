@@ -27,6 +27,7 @@ import { QueryError } from '../components/QueryError';
 import { useLanguage } from '../i18n';
 import { errorMessage } from '../lib/errors';
 import type zhCN from '../i18n/zh-CN';
+import { positiveInt } from '../lib/useQueryParams';
 
 type MenuKey = keyof (typeof zhCN)['menu'];
 
@@ -375,7 +376,7 @@ export default function ImportsPage() {
   const [params, setParams] = useSearchParams();
   const rawKind = params.get('kind');
   const kind = isImportKind(rawKind) && canImport(me, rawKind) ? rawKind : null;
-  const jobId = Number(params.get('job')) > 0 ? Number(params.get('job')) : null;
+  const jobId = positiveInt(params.get('job')) ?? null;
   const [outcome, setOutcome] = useState<{ kind: ImportKind; out: Exclude<ImportOutcome, { type: 'job' }> } | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [pendingName, setPendingName] = useState<string | null>(null);

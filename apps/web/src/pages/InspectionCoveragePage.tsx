@@ -10,6 +10,7 @@ import { useCoverageBoard, usePlanCoverage } from './inspections/api';
 import { iso, KindTag, ModeTag, periods, todayIso, type Period } from './inspections/common';
 import { useInspectionStrings, type InspectionStrings } from './inspections/strings';
 import './inspections/inspections.css';
+import { positiveInt } from '../lib/useQueryParams';
 
 type PeriodKey = 'thisWeek' | 'lastWeek' | 'thisMonth' | 'lastMonth' | 'custom';
 type BoardRow = CoverageBoard['plans'][number];
@@ -157,7 +158,7 @@ export default function InspectionCoveragePage() {
   const [custom, setCustom] = useState<Period>(periods.thisMonth());
   const period: Period = key === 'custom' ? custom : periods[key]();
   const board = useCoverageBoard(period[0], period[1]);
-  const planId = Number(params.get('plan')) || null;
+  const planId = positiveInt(params.get('plan')) ?? null;
   const periodOptions = (['thisWeek', 'lastWeek', 'thisMonth', 'lastMonth', 'custom'] as const).map((k) => ({ value: k, label: s.coverage[k] }));
 
   const select = (id: number) =>

@@ -36,6 +36,7 @@ import { regionLevelLabel } from '../lib/labels';
 import { buildRegionTree, regionPath, type RegionNode } from '../lib/regionTree';
 import { useReportError } from '../lib/useReportError';
 import { isApiError } from '../lib/errors';
+import { positiveInt } from '../lib/useQueryParams';
 
 const LEVEL_COLORS: Record<RegionLevel, string> = { county: 'red', street: 'orange', community: 'blue', grid: 'green' };
 
@@ -94,7 +95,7 @@ export default function RegionsPage() {
   const tree = useMemo(() => buildRegionTree(items), [items]);
   const q = search.trim().toLowerCase();
   const treeData = useMemo(() => toTreeData(tree, lang, q), [tree, lang, q]);
-  const selectedId = Number(params.get('id')) || null;
+  const selectedId = positiveInt(params.get('id')) ?? null;
   const selected = items.find((r) => r.id === selectedId) ?? null;
   const childCount = selected ? items.filter((r) => r.parentId === selected.id).length : 0;
   const canCreate = regions.data?.actions.includes('create') ?? false;

@@ -16,7 +16,7 @@ import { isApiError } from '../lib/errors';
 import { useReportError } from '../lib/useReportError';
 import type { Shape } from '../map/layers';
 import { SEGMENT_FOCUS_STYLE, SEGMENT_STYLE, ZONE_FOCUS_STYLE, ZONE_STYLE } from '../map/styles';
-import { useQueryParams } from '../lib/useQueryParams';
+import { positiveInt, useQueryParams } from '../lib/useQueryParams';
 
 const GeoPreview = lazy(() => import('../map/GeoPreview'));
 
@@ -44,7 +44,7 @@ export default function SegmentsPage() {
   const { params, setQuery: setParam } = useQueryParams();
   const tab: Tab = params.get('tab') === 'zones' ? 'zones' : 'segments';
   const q = params.get('q') ?? '';
-  const selectedId = Number(params.get('id')) || null;
+  const selectedId = positiveInt(params.get('id')) ?? null;
 
   const segments = useSegments({ q: tab === 'segments' && q ? q : undefined });
   const zones = useZones();

@@ -11,6 +11,7 @@ import { EditionEditor } from './standards/EditionEditor';
 import { StandardList } from './standards/StandardList';
 import { useStandardsStrings } from './standards/strings';
 import './standards/standards.css';
+import { positiveInt } from '../lib/useQueryParams';
 
 /**
  * 标准体系: the city's indicator systems and their editions; opening an edition (?edition=) shows
@@ -20,8 +21,7 @@ export default function StandardsPage() {
   const s = useStandardsStrings();
   const { can } = useAuth();
   const [params, setParams] = useSearchParams();
-  const raw = Number(params.get('edition'));
-  const editionId = Number.isInteger(raw) && raw > 0 ? raw : null;
+  const editionId = positiveInt(params.get('edition')) ?? null;
   const standards = useStandards();
   const [creating, setCreating] = useState(false);
   const open = (id: number | null) =>
