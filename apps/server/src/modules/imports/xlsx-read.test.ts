@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { readSheet } from './xlsx-read.js';
 
@@ -33,6 +34,30 @@ describe('reading workbooks', () => {
       const sheet = await readSheet(file);
       expect(sheet.header).toEqual(['编码', '店名']);
       expect(sheet.rows.map((r) => r.cells[1])).toEqual(names);
+    }
+  });
+
+  // ExcelJS's streaming reader resolved sheet names from xl/workbook.xml only once it had streamed
+  // past it, and parsed a sheet on the spot once the shared strings and relations had passed: a
+  // file that stores workbook.xml after its sheets (ExcelJS's own writer does) failed with "Cannot
+  // read properties of undefined (reading 'sheets')", now and then or — stored in this order — always.
+  it('reads a workbook whose xl/workbook.xml comes after its sheets, shared strings and relations', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('填写说明').addRow(['说明']);
+    const ws = wb.addWorksheet('数据');
+    ws.addRow(['编码', '店名']);
+    names.slice(0, 50).forEach((n, i) => ws.addRow([`S-${i}`, n]));
+    const original = await JSZip.loadAsync(await wb.xlsx.writeBuffer());
+    const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/styles.xml'];
+    const order = [...first, ...Object.keys(original.files).filter((f) => !first.includes(f) && f !== 'xl/workbook.xml'), 'xl/workbook.xml'];
+    const repacked = new JSZip();
+    for (const f of order) if (!original.files[f]!.dir) repacked.file(f, await original.file(f)!.async('uint8array'));
+    const file = await repacked.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    expect(Object.keys((await JSZip.loadAsync(file)).files).at(-1)).toBe('xl/workbook.xml');
+    for (let i = 0; i < 5; i++) {
+      const sheet = await readSheet(file);
+      expect(sheet.header).toEqual(['编码', '店名']);
+      expect(sheet.rows.map((r) => r.cells[1])).toEqual(names.slice(0, 50));
     }
   });
 });

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createInflateRaw } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import type ExcelJS from 'exceljs';
 import { fileTypeFromBuffer } from 'file-type';
 import { IMPORT_MAX_ROWS } from '@cc/domain';
@@ -48,6 +48,19 @@ export const inflateBudget = (zipBytes: number) => Math.min(300 * 2 ** 20, Math.
  * central directory; ZIP64 (only needed past 4 GB) and methods other than stored and deflate are refused.
  */
 export async function assertInflatesWithin(data: Buffer, budget: number): Promise<void> {
+  await scanZip(data, budget);
+}
+
+/** An entry of the archive: where its bytes are and what they inflate to (counted, not declared). */
+interface ZipEntry {
+  method: number;
+  start: number;
+  compressed: number;
+  inflated: number;
+}
+
+/** Every entry of the archive by name, each inflated and counted within the budget (see assertInflatesWithin). */
+async function scanZip(data: Buffer, budget: number): Promise<Map<string, ZipEntry>> {
   const notXlsx = () => new AppError(415, 'IMPORT_NOT_XLSX');
   const tooBig = () => new AppError(413, 'FILE_TOO_LARGE', { limit: { 'zh-CN': `解压后 ${Math.round(budget / 2 ** 20)} MB`, en: `${Math.round(budget / 2 ** 20)} MB uncompressed` } });
   let eocd = -1;
@@ -62,19 +75,37 @@ export async function assertInflatesWithin(data: Buffer, budget: number): Promis
   let at = data.readUInt32LE(eocd + 16);
   if (entries === 0xffff || at === 0xffffffff) throw notXlsx();
   let total = 0;
+  const out = new Map<string, ZipEntry>();
   for (let n = 0; n < entries; n++) {
     if (at + 46 > data.length || data.readUInt32LE(at) !== 0x02014b50) throw notXlsx();
     const method = data.readUInt16LE(at + 10);
     const compressed = data.readUInt32LE(at + 20);
     const local = data.readUInt32LE(at + 42);
-    at += 46 + data.readUInt16LE(at + 28) + data.readUInt16LE(at + 30) + data.readUInt16LE(at + 32);
+    const nameLength = data.readUInt16LE(at + 28);
+    const name = data.toString('utf8', at + 46, Math.min(data.length, at + 46 + nameLength));
+    at += 46 + nameLength + data.readUInt16LE(at + 30) + data.readUInt16LE(at + 32);
     if (local + 30 > data.length || data.readUInt32LE(local) !== 0x04034b50) throw notXlsx();
     const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
     const body = data.subarray(start, Math.min(data.length, start + compressed));
-    if (method === 0) total += body.length;
-    else if (method === 8) total += await inflatedSize(body, budget - total);
+    let inflated: number;
+    if (method === 0) inflated = body.length;
+    else if (method === 8) inflated = await inflatedSize(body, budget - total);
     else throw notXlsx();
+    total += inflated;
     if (total > budget) throw tooBig();
+    out.set(name, { method, start, compressed: body.length, inflated });
+  }
+  return out;
+}
+
+/** The inflated bytes of one (small) entry; null when it does not inflate cleanly. */
+function entryBytes(data: Buffer, e: ZipEntry): Buffer | null {
+  const body = data.subarray(e.start, e.start + e.compressed);
+  if (e.method === 0) return body;
+  try {
+    return inflateRawSync(body, { maxOutputLength: Math.max(1, e.inflated) });
+  } catch {
+    return null;
   }
 }
 
@@ -123,17 +154,63 @@ export function rawOf(v: unknown): RawCell {
  */
 function defineUtf8WorkbookReader(excel: typeof ExcelJS) {
   return class Utf8WorkbookReader extends excel.stream.xlsx.WorkbookReader {
-    constructor(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>) {
+    constructor(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>, book: BookParts) {
       super(input, options);
-      const base = (excel.stream.xlsx.WorkbookReader.prototype as unknown as Record<string, unknown>)._parseSharedStrings;
+      const self = this as unknown as Record<string, unknown>;
+      const proto = excel.stream.xlsx.WorkbookReader.prototype as unknown as Record<string, unknown>;
+      const base = proto._parseSharedStrings;
       if (typeof base === 'function') {
-        (this as unknown as Record<string, unknown>)._parseSharedStrings = (entry: { setEncoding?: (e: string) => void }) => {
+        self._parseSharedStrings = (entry: { setEncoding?: (e: string) => void }) => {
           entry.setEncoding?.('utf8');
           return base.call(this, entry);
         };
       }
+      // The sheet list, its relations and the workbook properties, read beforehand from the
+      // central directory: the streaming pass met xl/workbook.xml (stored last) too late now and
+      // then, and failed in _parseWorksheet on this.model.sheets (exceljs #3064). Its own pass
+      // over those two parts is skipped (the entries are drained).
+      self.model = book.model;
+      self.properties = book.properties;
+      self.workbookRels = book.rels;
+      self._parseWorkbook = async () => {};
+      self._parseRels = async () => {};
+      // Each sheet's reader knows its part, for the completeness check in readSheet.
+      const parseWorksheet = proto._parseWorksheet;
+      if (typeof parseWorksheet === 'function') {
+        self._parseWorksheet = function* (iterator: unknown, sheetNo: string) {
+          for (const event of parseWorksheet.call(self, iterator, sheetNo) as Iterable<{ value: Record<string, unknown> }>) {
+            event.value.part = `xl/worksheets/sheet${sheetNo}.xml`;
+            yield event;
+          }
+        };
+      }
     }
   };
+}
+
+interface BookParts {
+  model: unknown;
+  properties: unknown;
+  rels: unknown;
+}
+
+/** xl/workbook.xml and its relations, parsed by ExcelJS's own xforms; null when the file lacks them. */
+async function readBookParts(data: Buffer, entries: Map<string, ZipEntry>): Promise<BookParts | null> {
+  const book = entries.get('xl/workbook.xml');
+  const rels = entries.get('xl/_rels/workbook.xml.rels');
+  const bookXml = book && entryBytes(data, book);
+  const relsXml = rels && entryBytes(data, rels);
+  if (!bookXml || !relsXml) return null;
+  const [{ default: WorkbookXform }, { default: RelationshipsXform }] = await Promise.all([
+    import('exceljs/lib/xlsx/xform/book/workbook-xform.js'),
+    import('exceljs/lib/xlsx/xform/core/relationships-xform.js'),
+  ]);
+  const wb = new WorkbookXform();
+  await wb.parseStream(Readable.from([bookXml]));
+  const rx = new RelationshipsXform();
+  const parsedRels = await rx.parseStream(Readable.from([relsXml]));
+  if (!wb.model || !Array.isArray(parsedRels)) return null;
+  return { model: wb.model, properties: wb.map.workbookPr, rels: parsedRels };
 }
 
 // ExcelJS takes almost half a second to import: loaded on first use, not at server start.
@@ -153,14 +230,16 @@ function loadUtf8WorkbookReader() {
  * Also collects the merged ranges as the XML passes by: the WorksheetReader parses rows but drops
  * <mergeCell> elements.
  */
-function decodeAndTap(ws: { iterator?: AsyncIterable<Buffer | string> }, merges: string[]): void {
+function decodeAndTap(ws: { iterator?: AsyncIterable<Buffer | string> }, merges: string[]): { bytes: number } {
+  const seen = { bytes: 0 };
   const source = ws.iterator;
-  if (!source) return;
+  if (!source) return seen;
   const re = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"/g;
   ws.iterator = (async function* () {
     const decoder = new StringDecoder('utf8');
     let carry = '';
     for await (const chunk of source) {
+      seen.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
       const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
       const scan = carry + text;
       let last = 0;
@@ -174,6 +253,7 @@ function decodeAndTap(ws: { iterator?: AsyncIterable<Buffer | string> }, merges:
     const rest = decoder.end();
     if (rest) yield rest;
   })();
+  return seen;
 }
 
 /**
@@ -182,18 +262,34 @@ function decodeAndTap(ws: { iterator?: AsyncIterable<Buffer | string> }, merges:
  * turn a large file into a job while it is still being read.
  */
 export async function readSheet(data: Buffer, onRows?: (read: number) => Promise<void>): Promise<Sheet> {
+  const entries = await scanZip(data, inflateBudget(data.length));
+  const book = await readBookParts(data, entries).catch(() => null);
+  if (!book) throw new AppError(415, 'IMPORT_NOT_XLSX');
+  // Every byte of the data sheet must have passed through the reader; a short read (a stream
+  // race, as in exceljs #3064) is read again rather than imported without its last rows.
+  for (let attempt = 1; ; attempt++) {
+    const read = await readSheetOnce(data, book, onRows);
+    const expected = read.part === null ? undefined : entries.get(read.part)?.inflated;
+    if (expected === undefined || read.bytes === expected) return read.sheet;
+    if (attempt === 3) throw new Error(`worksheet ${read.part} read short: ${read.bytes} of ${expected} bytes, ${attempt} times`);
+  }
+}
+
+async function readSheetOnce(data: Buffer, book: BookParts, onRows?: (read: number) => Promise<void>): Promise<{ sheet: Sheet; part: string | null; bytes: number }> {
   const Utf8WorkbookReader = await loadUtf8WorkbookReader();
   const reader = new Utf8WorkbookReader(Readable.from([data]), {
     sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
-  });
+  }, book);
   const merges: string[] = [];
   let header: RawCell[] | null = null;
   const rows: SheetRow[] = [];
   let found = false;
+  let part: string | null = null;
+  let seen = { bytes: 0 };
   let hookFailed: unknown = null;
   try {
     for await (const ws of reader) {
-      const sheet = ws as unknown as { name?: string; iterator?: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
+      const sheet = ws as unknown as { name?: string; part?: string; iterator?: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
       if (found || sheet.name === GUIDE_SHEET) {
         // Not wanted, but read to its end: ExcelJS may have parked the sheet in a temporary file,
         // and destroying that stream before it opened lets the open fail after ExcelJS deleted the
@@ -202,7 +298,8 @@ export async function readSheet(data: Buffer, onRows?: (read: number) => Promise
         continue;
       }
       found = true;
-      decodeAndTap(sheet, merges);
+      part = sheet.part ?? null;
+      seen = decodeAndTap(sheet, merges);
       for await (const row of sheet) {
         const values = row.values as unknown[];
         const cells: RawCell[] = [];
@@ -229,5 +326,5 @@ export async function readSheet(data: Buffer, onRows?: (read: number) => Promise
     throw new AppError(415, 'IMPORT_NOT_XLSX', {}, { reason: (err instanceof Error ? err.message : String(err)).replace(/\/[^\s'"]+/g, '…').slice(0, 200) }); // no server paths
   }
   if (!found) throw new AppError(415, 'IMPORT_NOT_XLSX');
-  return { header: header ?? [], rows, merges };
+  return { sheet: { header: header ?? [], rows, merges }, part, bytes: seen.bytes };
 }
