@@ -23,17 +23,19 @@ export interface CityScale {
   inspectors: number;
   /** cases over the two years before the generation day (bench/lib/generate-cases.ts) */
   cases: number;
+  /** 常住人口 of the whole city, spread over the grids; communities, streets and the county hold their sums */
+  residents: number;
 }
 
 export type ScaleName = 'county' | 'city' | 'province';
 
 export const SCALES: Record<ScaleName, CityScale> = {
   // about a tenth of a city
-  county: { streets: 5, communityCols: 5, communityRows: 4, gridCols: 2, gridRows: 5, shops: 10_000, departments: 20, otherUnits: 150, inspectors: 120, cases: 100_000 },
+  county: { streets: 5, communityCols: 5, communityRows: 4, gridCols: 2, gridRows: 5, shops: 10_000, departments: 20, otherUnits: 150, inspectors: 120, cases: 100_000, residents: 300_000 },
   // 15 streets, 200 communities, 2,000 grids, 2,000 units besides the shops, 100,000 shops, 1,200 inspectors, 1 M cases
-  city: { streets: 15, communityCols: 20, communityRows: 10, gridCols: 2, gridRows: 5, shops: 100_000, departments: 30, otherUnits: 1_750, inspectors: 1_200, cases: 1_000_000 },
+  city: { streets: 15, communityCols: 20, communityRows: 10, gridCols: 2, gridRows: 5, shops: 100_000, departments: 30, otherUnits: 1_750, inspectors: 1_200, cases: 1_000_000, residents: 3_000_000 },
   // four cities' worth (not run on the 2-core bench machine: see bench/README.md)
-  province: { streets: 60, communityCols: 40, communityRows: 20, gridCols: 2, gridRows: 5, shops: 400_000, departments: 60, otherUnits: 7_000, inspectors: 4_800, cases: 4_000_000 },
+  province: { streets: 60, communityCols: 40, communityRows: 20, gridCols: 2, gridRows: 5, shops: 400_000, departments: 60, otherUnits: 7_000, inspectors: 4_800, cases: 4_000_000, residents: 12_000_000 },
 };
 
 export function isScaleName(s: string): s is ScaleName {
@@ -119,19 +121,37 @@ export async function generateCity(db: DB, scale: CityScale, seed = 42, log: (m:
 
   return db.transaction().execute(async (tx) => {
     const tenantId = await createTenant(tx, { code: `bench${seed}${Date.now()}`, name: '基准测试市', isDemo: false });
-    const region = (parent: { id: number; path: string } | null, level: string, code: string, name: string, g: [number, number, number, number]) => ({
+    const region = (parent: { id: number; path: string } | null, level: string, code: string, name: string, g: [number, number, number, number], population: number) => ({
       tenant_id: tenantId, parent_id: parent?.id ?? null, level, code, name, path: '', updated_at: now,
-      geometry: JSON.stringify(rect(...g)), ...bboxCols(...g),
+      geometry: JSON.stringify(rect(...g)), ...bboxCols(...g), population,
     });
 
-    const [countyId] = await insertMany(tx, 'region', [region(null, 'county', 'C0', '基准县', [0, 0, W, H])]);
+    // Residents: each grid a share drawn from a skewed spread (a new estate beside an old lane),
+    // rounded so that the grids add up to the city's figure exactly; the levels above hold sums.
+    const gridsPerCommunity = scale.gridCols * scale.gridRows;
+    const nCommunities = scale.communityCols * scale.communityRows;
+    // Drawn from a stream of their own, so the rest of the city is what it was before residents.
+    const popRand = rng(seed ^ 0x5eed);
+    const weights = Array.from({ length: nCommunities * gridsPerCommunity }, () => 0.3 + popRand() ** 2 * 2.7);
+    const weightSum = weights.reduce((a, b) => a + b, 0);
+    const gridPopulation = weights.map((w) => Math.floor((scale.residents * w) / weightSum));
+    let short = scale.residents - gridPopulation.reduce((a, b) => a + b, 0);
+    for (let i = 0; short > 0; i = (i + 1) % gridPopulation.length, short--) gridPopulation[i]!++;
+    // Grids are laid out community by community (below), so community ci owns a run of them.
+    const communityPopulation = Array.from({ length: nCommunities }, (_, ci) =>
+      gridPopulation.slice(ci * gridsPerCommunity, (ci + 1) * gridsPerCommunity).reduce((a, b) => a + b, 0));
+
+    const [countyId] = await insertMany(tx, 'region', [region(null, 'county', 'C0', '基准县', [0, 0, W, H], scale.residents)]);
     const county = { id: countyId!, path: `/${countyId}/` };
     await setPaths(tx, 'region', tenantId, [county.id], [county.path]);
 
     // Streets: vertical bands of whole community columns.
     const streetCols = Array.from({ length: scale.streets }, (_, s) => [Math.floor((s * scale.communityCols) / scale.streets), Math.floor(((s + 1) * scale.communityCols) / scale.streets)] as const);
+    // Communities are numbered column by column, so a street's are a run of them too.
+    const streetPopulation = streetCols.map(([c0, c1]) =>
+      communityPopulation.slice(c0 * scale.communityRows, c1 * scale.communityRows).reduce((a, b) => a + b, 0));
     const streetIds = await insertMany(tx, 'region', streetCols.map(([c0, c1], s) =>
-      region(county, 'street', `S${s}`, `第${s + 1}街道`, [c0 * commW, 0, c1 * commW, H])));
+      region(county, 'street', `S${s}`, `第${s + 1}街道`, [c0 * commW, 0, c1 * commW, H], streetPopulation[s]!)));
     const streets = streetIds.map((id) => ({ id, path: `${county.path}${id}/` }));
     await setPaths(tx, 'region', tenantId, streetIds, streets.map((s) => s.path));
     const streetOfCol = (col: number) => streetCols.findIndex(([a, b]) => col >= a && col < b);
@@ -141,7 +161,7 @@ export async function generateCity(db: DB, scale: CityScale, seed = 42, log: (m:
     for (let col = 0; col < scale.communityCols; col++) {
       for (let row = 0; row < scale.communityRows; row++) {
         const s = streetOfCol(col);
-        commRows.push(region(streets[s]!, 'community', `S${s}C${col}-${row}`, `社区${col}-${row}`, [col * commW, row * commH, (col + 1) * commW, (row + 1) * commH]));
+        commRows.push(region(streets[s]!, 'community', `S${s}C${col}-${row}`, `社区${col}-${row}`, [col * commW, row * commH, (col + 1) * commW, (row + 1) * commH], communityPopulation[commRows.length]!));
         commMeta.push({ col, row, street: s });
       }
     }
@@ -156,7 +176,7 @@ export async function generateCity(db: DB, scale: CityScale, seed = 42, log: (m:
         for (let gy = 0; gy < scale.gridRows; gy++) {
           const x0 = c.col * commW + gx * CELL_KM;
           const y0 = c.row * commH + gy * CELL_KM;
-          gridRows.push(region(c, 'grid', `G${ci}-${gx}-${gy}`, `网格${ci}-${gx}-${gy}`, [x0, y0, x0 + CELL_KM, y0 + CELL_KM]));
+          gridRows.push(region(c, 'grid', `G${ci}-${gx}-${gy}`, `网格${ci}-${gx}-${gy}`, [x0, y0, x0 + CELL_KM, y0 + CELL_KM], gridPopulation[gridRows.length]!));
           gridMeta.push({ community: ci, x0, y0 });
         }
       }
@@ -166,7 +186,8 @@ export async function generateCity(db: DB, scale: CityScale, seed = 42, log: (m:
     counts.streets = streets.length;
     counts.communities = communities.length;
     counts.grids = gridIds.length;
-    log(`regions: ${streets.length} streets, ${communities.length} communities, ${gridIds.length} grids`);
+    counts.residents = scale.residents;
+    log(`regions: ${streets.length} streets, ${communities.length} communities, ${gridIds.length} grids, ${scale.residents.toLocaleString('en')} residents`);
 
     // Units: the office, departments, street offices, community committees, shops.
     const unit = (parentId: number | null, kind: string, code: string, name: string, regionId: number | null, p?: Position, trade?: string) => ({

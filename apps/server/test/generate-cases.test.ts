@@ -10,7 +10,7 @@ import { createTestApp, login, type TestApp } from './harness.js';
  * every escalation, numbered without gaps per year; then read and continued through the real app.
  */
 
-const TINY: CityScale = { streets: 2, communityCols: 2, communityRows: 2, gridCols: 1, gridRows: 2, shops: 60, departments: 4, otherUnits: 16, inspectors: 8, cases: 0 };
+const TINY: CityScale = { streets: 2, communityCols: 2, communityRows: 2, gridCols: 1, gridRows: 2, shops: 60, departments: 4, otherUnits: 16, inspectors: 8, cases: 0, residents: 3_001 };
 const UNTIL = '2026-03-12'; // the harness clock's day: cases up to the day before
 
 let t: TestApp;
@@ -25,6 +25,21 @@ beforeAll(async () => {
   counts = await generateCases(t.db, city, { count: 3000, seed: 11, until: UNTIL, days: 400 });
 });
 afterAll(() => t.close());
+
+describe('generated city', () => {
+  it('spreads the residents over the grids, every level above holding its children’s sum', async () => {
+    const rows = await t.db.selectFrom('region').select(['id', 'parent_id', 'level', 'population']).where('tenant_id', '=', city.tenantId).execute();
+    expect(rows.every((r) => r.population !== null && r.population > 0)).toBe(true);
+    const sumOfChildren = (id: number) => rows.filter((c) => c.parent_id === id).reduce((a, c) => a + c.population!, 0);
+    for (const r of rows.filter((x) => x.level !== 'grid')) expect(r.population, `${r.level} ${r.id}`).toBe(sumOfChildren(r.id));
+    expect(rows.filter((r) => r.level === 'grid').reduce((a, r) => a + r.population!, 0)).toBe(TINY.residents);
+    expect(rows.find((r) => r.level === 'county')!.population).toBe(TINY.residents);
+    expect(city.counts.residents).toBe(TINY.residents);
+    // The spread is skewed, not even: the biggest grid holds well over the smallest.
+    const grids = rows.filter((r) => r.level === 'grid').map((r) => r.population!);
+    expect(Math.max(...grids)).toBeGreaterThan(Math.min(...grids) * 1.5);
+  });
+});
 
 describe('generated cases', () => {
   it('leaves every case in the state its last event left it in, after one report', async () => {

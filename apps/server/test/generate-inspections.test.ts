@@ -11,7 +11,7 @@ import { createTestApp, login, type Session, type TestApp } from './harness.js';
  */
 
 // Two streets, four communities of two grids, a few units and inspectors: the county's shape, small.
-const TINY: CityScale = { streets: 2, communityCols: 2, communityRows: 2, gridCols: 1, gridRows: 2, shops: 60, departments: 4, otherUnits: 16, inspectors: 8, cases: 0 };
+const TINY: CityScale = { streets: 2, communityCols: 2, communityRows: 2, gridCols: 1, gridRows: 2, shops: 60, departments: 4, otherUnits: 16, inspectors: 8, cases: 0, residents: 3_001 };
 const UNTIL = '2026-03-12'; // the harness clock's day: sheets up to the day before
 const YESTERDAY = '2026-03-11';
 

@@ -54,3 +54,48 @@ describe('region boundaries (区划网格 → 设置边界)', () => {
     await ctx.close();
   });
 });
+
+describe('常住人口 (区划网格 → 编辑)', () => {
+  it('shows a region’s population beside its sub-regions’ sum, and refuses a negative or fractional figure without changing it', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await loginThroughForm(page, office.username, office.password);
+    await page.getByTestId('main-menu').waitFor();
+    const { items } = await apiGet<{ items: { id: number; name: string; population: number | null }[] }>(page, '/regions');
+    const street = items.find((r) => r.name === '城关镇')!;
+    const community = items.find((r) => r.name === '北街社区')!;
+    expect([street.population, community.population]).toEqual([28355, 6480]);
+
+    await page.goto(`/regions?id=${street.id}`);
+    const shown = page.getByTestId('region-population');
+    await expect.poll(() => shown.innerText()).toContain('28,355 人');
+    expect(await shown.innerText()).toContain('下级合计 28,355 人');
+
+    await page.goto(`/regions?id=${community.id}`);
+    await expect.poll(() => shown.innerText()).toContain('6,480 人');
+    await page.getByTestId('region-actions').getByRole('button', { name: /编\s*辑/ }).click();
+    const dialog = page.getByRole('dialog');
+    const input = dialog.getByLabel('常住人口');
+    expect(await input.inputValue()).toBe('6480');
+    for (const bad of ['-3', '12.5']) {
+      await input.fill(bad);
+      await dialog.getByRole('button', { name: /保\s*存/ }).click();
+      await expect.poll(() => dialog.locator('.ant-form-item-explain-error').allInnerTexts()).toEqual(['常住人口须为不小于 0 的整数']);
+      // The figure typed stays as typed (not quietly clamped to 0), and nothing is saved.
+      expect(await input.inputValue()).toBe(bad);
+    }
+    await shot(page, 'region-population-invalid', { fullPage: false });
+    expect((await apiGet<{ population: number | null }>(page, `/regions/${community.id}`)).population).toBe(6480);
+
+    await input.fill('6840');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => shown.innerText()).toContain('6,840 人');
+    // The street's own figure stays; its sub-regions now add up to more, and say so.
+    await page.goto(`/regions?id=${street.id}`);
+    await expect.poll(() => shown.innerText()).toContain('下级合计 28,715 人');
+    expect(await shown.innerText()).toContain('28,355 人');
+    await shot(page, 'region-population-sum', { fullPage: false });
+    await ctx.close();
+  });
+});

@@ -41,6 +41,7 @@ export interface RegionTable {
   min_lat: number | null;
   max_lng: number | null;
   max_lat: number | null;
+  population: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface UnitTable {

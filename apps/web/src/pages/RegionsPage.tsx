@@ -10,6 +10,7 @@ import {
   Empty,
   Form,
   Input,
+  InputNumber,
   Modal,
   Popconfirm,
   Row,
@@ -43,6 +44,16 @@ const LEVEL_COLORS: Record<RegionLevel, string> = { county: 'red', street: 'oran
 interface FormValues {
   name: string;
   code: string;
+  population?: number | null;
+}
+
+const MAX_POPULATION = 2147483647;
+
+/** The sum of the children's populations, and how many children have one. */
+function childPopulation(items: RegionView[], id: number): { sum: number; known: number; total: number } {
+  const children = items.filter((r) => r.parentId === id);
+  const known = children.filter((r) => r.population !== null);
+  return { sum: known.reduce((a, r) => a + r.population!, 0), known: known.length, total: children.length };
 }
 type Editing = { mode: 'create'; parent: RegionView | null; level: RegionLevel } | { mode: 'edit'; region: RegionView };
 
@@ -118,7 +129,7 @@ export default function RegionsPage() {
     setEditing({ mode: 'create', parent, level });
   };
   const openEdit = (region: RegionView) => {
-    form.setFieldsValue({ name: region.name, code: region.code });
+    form.setFieldsValue({ name: region.name, code: region.code, population: region.population });
     setEditing({ mode: 'edit', region });
   };
 
@@ -133,6 +144,7 @@ export default function RegionsPage() {
           level: editing.level,
           code: values.code.trim(),
           name: values.name.trim(),
+          population: values.population ?? null,
         });
         void message.success(t('common.created'));
         select(created.id);
@@ -140,7 +152,7 @@ export default function RegionsPage() {
       } else {
         await update.mutateAsync({
           id: editing.region.id,
-          body: { name: values.name.trim(), code: values.code.trim(), version: editing.region.version },
+          body: { name: values.name.trim(), code: values.code.trim(), population: values.population ?? null, version: editing.region.version },
         });
         void message.success(t('common.saved'));
       }
@@ -152,7 +164,7 @@ export default function RegionsPage() {
         void regions.refetch();
         return;
       }
-      report(err, form, { fields: ['name', 'code'] });
+      report(err, form, { fields: ['name', 'code', 'population'] });
     }
   };
 
@@ -171,6 +183,8 @@ export default function RegionsPage() {
   const childLevel = selected ? childLevelOf(selected.level) : null;
   const canCreateChild = !!selected && !!childLevel && selected.actions.includes('create-child');
   const path = selected ? regionPath(items, selected.id) : [];
+  const below = selected ? childPopulation(items, selected.id) : null;
+  const people = (n: number) => t('regions.people', { count: n, n: n.toLocaleString(lang) });
 
   return (
     <>
@@ -288,6 +302,27 @@ export default function RegionsPage() {
                       children: path.length > 1 ? path[path.length - 2]!.name : t('regions.noParent'),
                     },
                     { key: 'children', label: t('regions.children'), children: childCount },
+                    {
+                      key: 'population',
+                      label: t('regions.population'),
+                      span: 'filled',
+                      children: (
+                        <span data-testid="region-population">
+                          {selected.population === null ? (
+                            <Typography.Text type="secondary">{t('regions.populationUnknown')}</Typography.Text>
+                          ) : (
+                            people(selected.population)
+                          )}
+                          {below && below.known > 0 && (
+                            <Typography.Text type={selected.population !== null && below.known === below.total && below.sum !== selected.population ? 'warning' : 'secondary'} style={{ marginInlineStart: 12 }}>
+                              {below.known === below.total
+                                ? t('regions.populationBelow', { n: people(below.sum) })
+                                : t('regions.populationBelowPartial', { n: people(below.sum), known: below.known, total: below.total })}
+                            </Typography.Text>
+                          )}
+                        </span>
+                      ),
+                    },
                   ]}
                 />
                 {can('unit.read') && (
@@ -344,6 +379,14 @@ export default function RegionsPage() {
             ]}
           >
             <Input maxLength={32} />
+          </Form.Item>
+          <Form.Item
+            name="population"
+            label={t('regions.population')}
+            extra={t('regions.populationHint')}
+            rules={[{ type: 'integer', min: 0, max: MAX_POPULATION, message: t('regions.populationRule') }]}
+          >
+            <InputNumber<number> step={100} inputMode="numeric" style={{ width: '100%' }} suffix={t('regions.peopleUnit')} />
           </Form.Item>
         </Form>
       </Modal>

@@ -113,6 +113,8 @@ export const ERROR_MESSAGES = {
   },
   IMPORT_PHONE_FORMAT: { 'zh-CN': '“{column}”不是有效的电话号码（5～20 位数字，可含 + - ( ) 和空格）', en: '"{column}" is not a valid phone number (5–20 digits, may contain + - ( ) and spaces)' },
   IMPORT_NOT_NUMBER: { 'zh-CN': '“{column}”须为数字，不能是文字“{value}”', en: '"{column}" must be a number, not the text "{value}"' },
+  IMPORT_NOT_INTEGER: { 'zh-CN': '“{column}”须为整数，不能是“{value}”', en: '"{column}" must be a whole number, not "{value}"' },
+  IMPORT_BELOW_MIN: { 'zh-CN': '“{column}”不能小于 {min}', en: '"{column}" cannot be less than {min}' },
   IMPORT_COORD_RANGE: { 'zh-CN': '“{column}”须在 {min}～{max} 之间', en: '"{column}" must lie between {min} and {max}' },
   IMPORT_COORD_SWAPPED: { 'zh-CN': '经纬度疑似填反：经度应在前（如 113.66），纬度在后（如 34.75）', en: 'Longitude and latitude seem swapped: longitude first (e.g. 113.66), latitude second (e.g. 34.75)' },
   IMPORT_COORD_PAIR: { 'zh-CN': '经度和纬度须同时填写或同时留空', en: 'Fill in both longitude and latitude, or neither' },

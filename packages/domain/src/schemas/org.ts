@@ -6,6 +6,9 @@ import { Lat, Lng, MerchantTradeSchema } from './responsibility.js';
 
 export const RegionLevelSchema = Type.Union(REGION_LEVELS.map((l) => Type.Literal(l)));
 
+/** 常住人口: whole residents, 0 – the largest PostgreSQL integer; null = not known. */
+export const Population = Type.Union([Type.Integer({ minimum: 0, maximum: 2147483647, description: '常住人口 (resident population)' }), Type.Null()]);
+
 export const RegionView = Type.Object({
   id: Id,
   parentId: Type.Union([Id, Type.Null()]),
@@ -13,6 +16,7 @@ export const RegionView = Type.Object({
   code: Type.String(),
   name: Type.String(),
   hasGeometry: Type.Boolean(),
+  population: Population,
   version: Type.Integer(),
   actions: Actions,
 });
@@ -26,6 +30,7 @@ export const CreateRegionBody = Type.Object(
     level: RegionLevelSchema,
     code: Type.String({ pattern: CODE_PATTERN }),
     name: Type.String({ minLength: 1, maxLength: 100 }),
+    population: Type.Optional(Population),
   },
   { additionalProperties: false },
 );
@@ -35,6 +40,8 @@ export const UpdateRegionBody = Type.Object(
   {
     code: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /** Absent = unchanged; null = clear. */
+    population: Type.Optional(Population),
     version: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   },
   { additionalProperties: false },

@@ -18,6 +18,7 @@ import * as routingLookupIndex from './20261123T0016_routing_lookup_index.js';
 import * as documentNumberingPlan from './20261123T0017_document_numbering_plan.js';
 import * as sharedRateLimits from './20261123T0018_shared_rate_limits.js';
 import * as inspectionTargetGroups from './20261124T0019_inspection_target_groups.js';
+import * as regionPopulation from './20261124T0020_region_population.js';
 
 /**
  * Every migration, in order. Names are timestamps; migrations are forward-only and run the same
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T0017_document_numbering_plan': documentNumberingPlan,
   '20261123T0018_shared_rate_limits': sharedRateLimits,
   '20261124T0019_inspection_target_groups': inspectionTargetGroups,
+  '20261124T0020_region_population': regionPopulation,
 };

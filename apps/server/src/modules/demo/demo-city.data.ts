@@ -16,6 +16,8 @@ export interface DemoRegion {
   code: string;
   name: string;
   level: 'county' | 'street' | 'community' | 'grid';
+  /** 常住人口; a street's and the county's are their communities' sum. */
+  population?: number;
   children?: DemoRegion[];
 }
 
@@ -74,6 +76,7 @@ export const DEMO_CITY: DemoCity = {
             code: '419901100001',
             name: '东关社区',
             level: 'community',
+            population: 8640,
             children: [
               { code: '419901100001001', name: '东关社区第一网格', level: 'grid' },
               { code: '419901100001002', name: '东关社区第二网格', level: 'grid' },
@@ -84,6 +87,7 @@ export const DEMO_CITY: DemoCity = {
             code: '419901100002',
             name: '西关社区',
             level: 'community',
+            population: 7315,
             children: [
               { code: '419901100002001', name: '西关社区第一网格', level: 'grid' },
               { code: '419901100002002', name: '西关社区第二网格', level: 'grid' },
@@ -94,6 +98,7 @@ export const DEMO_CITY: DemoCity = {
             code: '419901100003',
             name: '南街社区',
             level: 'community',
+            population: 5920,
             children: [
               { code: '419901100003001', name: '南街社区第一网格', level: 'grid' },
               { code: '419901100003002', name: '南街社区第二网格', level: 'grid' },
@@ -103,6 +108,7 @@ export const DEMO_CITY: DemoCity = {
             code: '419901100004',
             name: '北街社区',
             level: 'community',
+            population: 6480,
             children: [
               { code: '419901100004001', name: '北街社区第一网格', level: 'grid' },
               { code: '419901100004002', name: '北街社区第二网格', level: 'grid' },
@@ -119,6 +125,7 @@ export const DEMO_CITY: DemoCity = {
             code: '419901001001',
             name: '十里河社区',
             level: 'community',
+            population: 11260,
             children: [
               { code: '419901001001001', name: '十里河社区第一网格', level: 'grid' },
               { code: '419901001001002', name: '十里河社区第二网格', level: 'grid' },
@@ -130,6 +137,7 @@ export const DEMO_CITY: DemoCity = {
             code: '419901001002',
             name: '周家山社区',
             level: 'community',
+            population: 4870,
             children: [
               { code: '419901001002001', name: '周家山社区第一网格', level: 'grid' },
               { code: '419901001002002', name: '周家山社区第二网格', level: 'grid' },
@@ -140,6 +148,7 @@ export const DEMO_CITY: DemoCity = {
             code: '419901001003',
             name: '飨堂社区',
             level: 'community',
+            population: 6105,
             children: [
               { code: '419901001003001', name: '飨堂社区第一网格', level: 'grid' },
               { code: '419901001003002', name: '飨堂社区第二网格', level: 'grid' },

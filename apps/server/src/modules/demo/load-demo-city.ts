@@ -9,6 +9,13 @@ import { DEMO_CITY, type DemoRegion } from './demo-city.data.js';
 import { loadDemoResponsibility } from './demo-responsibility.js';
 import { loadDemoInspections } from './demo-inspections.js';
 
+/** A community's own figure; a street's and the county's the sum of theirs (grids have none). */
+function demoPopulation(r: DemoRegion): number | null {
+  if (r.population !== undefined) return r.population;
+  const figures = (r.children ?? []).map(demoPopulation);
+  return figures.length && figures.every((n) => n !== null) ? figures.reduce((a, b) => a! + b!, 0) : null;
+}
+
 /**
  * Load the demo county into an empty database: one transaction, so a failure leaves nothing.
  * Demo accounts share one published password and are not forced to change it.
@@ -19,7 +26,9 @@ export async function loadDemoCity(db: DB): Promise<number> {
     const tenantId = await createTenant(tx, { code: DEMO_CITY.tenant.code, name: DEMO_CITY.tenant.name, isDemo: true });
     const regions = new Map<string, { id: number; path: string }>();
     const walk = async (r: DemoRegion, parent: { id: number; path: string } | null) => {
-      const row = await insertRegion(tx, tenantId, { parentId: parent?.id ?? null, parentPath: parent?.path ?? null, level: r.level, code: r.code, name: r.name });
+      const row = await insertRegion(tx, tenantId, {
+        parentId: parent?.id ?? null, parentPath: parent?.path ?? null, level: r.level, code: r.code, name: r.name, population: demoPopulation(r),
+      });
       regions.set(r.code, { id: row.id, path: row.path });
       for (const c of r.children ?? []) await walk(c, row);
     };

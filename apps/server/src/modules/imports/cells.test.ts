@@ -31,6 +31,23 @@ describe('cell parsers', () => {
     expect(value(lng, true)).toBe('IMPORT_NOT_NUMBER');
   });
 
+  it('takes whole counts with thousands separators in an integer column, and refuses fractions, words and a bad grouping', () => {
+    const count: CellType = { type: 'integer', min: 0, max: 2147483647 };
+    expect(value(count, 8640)).toBe(8640);
+    expect(value(count, '8,640')).toBe(8640);
+    expect(value(count, '1,208,640')).toBe(1208640);
+    expect(value(count, '８６４０')).toBe(8640);
+    expect(value(count, '８，６４０')).toBe(8640);
+    expect(value(count, '')).toBeNull();
+    expect(value(count, '86,40')).toBe('IMPORT_NOT_INTEGER');
+    expect(value(count, 12.5)).toBe('IMPORT_NOT_INTEGER');
+    expect(value(count, '12.5')).toBe('IMPORT_NOT_INTEGER');
+    expect(value(count, '约三千')).toBe('IMPORT_NOT_INTEGER');
+    expect(value(count, -1)).toBe('IMPORT_BELOW_MIN');
+    expect(value(count, 2147483648)).toBe('IMPORT_COORD_RANGE');
+    expect(formatCell(count, 8640)).toBe(8640);
+  });
+
   it('keeps codes and phones as text, whether typed as numbers or text', () => {
     expect(value({ type: 'code' }, 410102001)).toBe('410102001');
     expect(value({ type: 'code' }, 'DG-01')).toBe('DG-01');

@@ -27,6 +27,8 @@ export type CellType =
   | { type: 'code' }
   | { type: 'phone' }
   | { type: 'number'; min: number; max: number; axis?: 'lng' | 'lat' }
+  /** A count such as 常住人口: whole, thousands separators allowed (8,640). */
+  | { type: 'integer'; min: number; max: number }
   | { type: 'date' }
   | { type: 'enum'; options: () => readonly EnumOption[] }
   | { type: 'yesno' }
@@ -76,6 +78,15 @@ export function parseNumber(raw: RawCell): Parsed<number> {
     return NUMBER_RE.test(s) ? ok(Number(s)) : bad('IMPORT_NOT_NUMBER');
   }
   return bad('IMPORT_NOT_NUMBER');
+}
+
+const THOUSANDS_RE = /^[-+]?\d{1,3}([,，]\d{3})+$/;
+
+export function parseInteger(raw: RawCell): Parsed<number> {
+  const s = typeof raw === 'string' ? asciiDigits(raw).replace(/\s/g, '') : null;
+  const n = parseNumber(s !== null && THOUSANDS_RE.test(s) ? s.replace(/[,，]/g, '') : raw);
+  if (!n.ok) return bad('IMPORT_NOT_INTEGER');
+  return n.value === null || Number.isSafeInteger(n.value) ? n : bad('IMPORT_NOT_INTEGER');
 }
 
 export function isoDate(d: Date): string {
@@ -162,6 +173,13 @@ export function parseCell(t: CellType, raw: RawCell): Parsed<CellValue> {
       if (n.value < t.min || n.value > t.max) return bad('IMPORT_COORD_RANGE', { min: t.min, max: t.max });
       return n;
     }
+    case 'integer': {
+      const n = parseInteger(raw);
+      if (!n.ok || n.value === null) return n;
+      if (n.value < t.min) return bad('IMPORT_BELOW_MIN', { min: t.min });
+      if (n.value > t.max) return bad('IMPORT_COORD_RANGE', { min: t.min, max: t.max });
+      return n;
+    }
     case 'date':
       return parseDate(raw);
     case 'enum': {
@@ -221,6 +239,7 @@ export function formatCell(t: CellType, value: unknown): string | number | null 
   if (value === null || value === undefined) return null;
   switch (t.type) {
     case 'number':
+    case 'integer':
       return typeof value === 'number' ? value : Number(value);
     case 'enum': {
       const o = t.options().find((x) => x.value === value);

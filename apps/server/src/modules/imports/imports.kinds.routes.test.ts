@@ -75,6 +75,49 @@ describe('regions and grids', () => {
   });
 });
 
+describe('regions: 常住人口', () => {
+  const POP = [...REGIONS, '常住人口'];
+  const population = async (codes: string[]) => new Map((await t.db.selectFrom('region').select(['code', 'population'])
+    .where('tenant_id', '=', city.tenantId).where('code', 'in', codes).execute()).map((r) => [r.code, r.population]));
+
+  it('sets it on new and existing regions, reads 8,640 and full-width digits, clears it when the cell is empty', async () => {
+    const res = await upload(as.office!, 'regions', await workbook(POP, [
+      ['ST-P', '人口街道', '街道', city.regions.county.code, 52000],
+      ['C-P1', '人口一社区', '社区', 'ST-P', '8,640'],
+      ['C-P2', '人口二社区', '社区', 'ST-P', '７３１５'],
+      ['C-P3', '人口三社区', '社区', 'ST-P', null],
+    ]));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(Object.fromEntries(await population(['ST-P', 'C-P1', 'C-P2', 'C-P3']))).toEqual({ 'ST-P': 52000, 'C-P1': 8640, 'C-P2': 7315, 'C-P3': null });
+    const again = await upload(as.office!, 'regions', await workbook(POP, [
+      ['ST-P', '人口街道', '街道', city.regions.county.code, 52000],
+      ['C-P1', '人口一社区', '社区', 'ST-P', null],
+      ['C-P3', '人口三社区', '社区', 'ST-P', 4100],
+    ]));
+    expect(again.json()).toMatchObject({ created: 0, updated: 2, unchanged: 1 });
+    expect(Object.fromEntries(await population(['ST-P', 'C-P1', 'C-P3']))).toEqual({ 'ST-P': 52000, 'C-P1': null, 'C-P3': 4100 });
+  });
+
+  it('leaves it alone when the sheet has no 常住人口 column (an older template)', async () => {
+    const res = await upload(as.office!, 'regions', await workbook(REGIONS, [['C-P3', '人口三社区（更名）', '社区', 'ST-P'], ['C-P2', '人口二社区', '社区', 'ST-P']]));
+    expect(res.json()).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
+    expect(Object.fromEntries(await population(['C-P2', 'C-P3']))).toEqual({ 'C-P2': 7315, 'C-P3': 4100 });
+  });
+
+  it('refuses a negative, fractional or worded figure, in Chinese, and writes nothing', async () => {
+    const res = await upload(as.office!, 'regions', await workbook(POP, [
+      ['C-P4', '新社区', '社区', 'ST-P', 3000],
+      ['C-P1', '人口一社区', '社区', 'ST-P', -3],
+      ['C-P2', '人口二社区', '社区', 'ST-P', 12.5],
+      ['C-P3', '人口三社区', '社区', 'ST-P', '约三千'],
+    ]));
+    expect(res.statusCode).toBe(422);
+    expect(brief(res)).toEqual([[3, '常住人口', 'IMPORT_BELOW_MIN'], [4, '常住人口', 'IMPORT_NOT_INTEGER'], [5, '常住人口', 'IMPORT_NOT_INTEGER']]);
+    expect(problems(res).map((p) => p.message)).toEqual(['“常住人口”不能小于 0', '“常住人口”须为整数，不能是“12.5”', '“常住人口”须为整数，不能是“约三千”']);
+    expect(Object.fromEntries(await population(['C-P1', 'C-P2', 'C-P3', 'C-P4']))).toEqual({ 'C-P2': 7315, 'C-P3': 4100, 'C-P1': null });
+  });
+});
+
 describe('units and people', () => {
   it('imports departments, and a community only below itself', async () => {
     const office = await upload(as.office!, 'units', await workbook(UNITS, [

@@ -40,7 +40,7 @@ describe('templates', () => {
 
   it('has a template for every kind, each for the roles that may import it', async () => {
     const headers: Record<string, string[]> = {
-      regions: ['编码', '名称', '层级', '上级编码'],
+      regions: ['编码', '名称', '层级', '上级编码', '常住人口'],
       units: ['编码', '名称', '类型', '上级单位编码', '所属区划编码', '地址', '经度', '纬度', '联系人', '联系电话'],
       people: ['姓名', '所属单位编码', '职务', '电话', '备注'],
       segments: ['编码', '名称', '起点', '终点', '所属区划编码', '坐标'],

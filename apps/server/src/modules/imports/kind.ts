@@ -15,6 +15,11 @@ export interface ColumnDef {
   required?: boolean;
   /** Required, but the kind reports an empty cell itself with a better reason (a shop's coordinates). */
   ownRequiredCheck?: boolean;
+  /**
+   * A column added after files of this kind were in use: a sheet without its header still
+   * imports, and the field is left as it is (the row's value stays undefined; see `given`).
+   */
+  optionalHeader?: boolean;
   /** What to write, for the 填写说明 sheet. */
   note: string;
   /** The template's example row. */
@@ -25,7 +30,10 @@ export interface ColumnDef {
 /** A data row after each cell went through its column's parser. */
 export interface ParsedRow {
   line: number;
-  /** Parsed values by column key; null for an empty cell or one that failed to parse. */
+  /**
+   * Parsed values by column key; null for an empty cell or one that failed to parse; absent for
+   * an `optionalHeader` column the sheet does not have.
+   */
   v: Record<string, CellValue | null>;
   /** Cell text by column key, for messages. */
   text: Record<string, string | null>;
@@ -91,6 +99,8 @@ export const BATCH = 5000;
 
 export const str = (row: ParsedRow, key: string) => (row.v[key] ?? null) as string | null;
 export const num = (row: ParsedRow, key: string) => (row.v[key] ?? null) as number | null;
+/** Whether the sheet has the column at all (an `optionalHeader` column may be missing). */
+export const given = (row: ParsedRow, key: string) => key in row.v;
 
 /** Index of the rows of a file by their code, to refer to earlier rows and find repeats. */
 export class FileIndex<T> {

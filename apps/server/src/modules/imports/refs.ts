@@ -14,13 +14,14 @@ export interface RegionRef {
   path: string;
   parent_id: number | null;
   parent_code: string | null;
+  population: number | null;
 }
 
 /** Every region of the city: a county has hundreds to a few thousand. */
 export async function loadRegions(ex: Executor, tenantId: number): Promise<Map<string, RegionRef>> {
   const rows = await ex.selectFrom('region as r')
     .leftJoin('region as p', (j) => j.onRef('p.tenant_id', '=', 'r.tenant_id').onRef('p.id', '=', 'r.parent_id'))
-    .select(['r.id', 'r.code', 'r.name', 'r.level', 'r.path', 'r.parent_id', 'p.code as parent_code'])
+    .select(['r.id', 'r.code', 'r.name', 'r.level', 'r.path', 'r.parent_id', 'p.code as parent_code', 'r.population'])
     .where('r.tenant_id', '=', tenantId).execute();
   return new Map(rows.map((r) => [r.code, r]));
 }

@@ -76,7 +76,7 @@ export function matchHeader(columns: readonly ColumnDef[], header: RawCell[], pr
     else if (at.has(def.key)) problems.add(1, null, 'IMPORT_HEADER_DUPLICATE', { column: def.header }, text);
     else at.set(def.key, col);
   });
-  for (const c of columns) if (!at.has(c.key)) problems.add(1, null, 'IMPORT_HEADER_MISSING', { column: c.header, expected }, null);
+  for (const c of columns) if (!at.has(c.key) && !c.optionalHeader) problems.add(1, null, 'IMPORT_HEADER_MISSING', { column: c.header, expected }, null);
   return problems.count ? null : at;
 }
 
@@ -105,16 +105,18 @@ export function parseRows(columns: readonly ColumnDef[], sheet: Sheet, at: Map<s
     }
   }
 
-  const example = columns.map((c) => (c.example === null ? null : String(c.example)));
+  // Only the columns the sheet has (an `optionalHeader` column may be missing).
+  const present = columns.filter((c) => at.has(c.key));
+  const example = present.map((c) => (c.example === null ? null : String(c.example)));
   const out: ParsedRow[] = [];
   for (const { line, cells } of sheet.rows) {
     const row: ParsedRow = { line, v: {}, text: {}, bad: new Set() };
-    const raws = columns.map((c) => normalizeRaw(cells[at.get(c.key)!] ?? null));
+    const raws = present.map((c) => normalizeRaw(cells[at.get(c.key)!] ?? null));
     if (raws.every((r, i) => cellText(r) === example[i] || (r === null && example[i] === null))) {
       problems.add(line, null, 'IMPORT_EXAMPLE_ROW');
       continue;
     }
-    columns.forEach((c, i) => {
+    present.forEach((c, i) => {
       const raw = raws[i]!;
       row.text[c.key] = cellText(raw);
       row.v[c.key] = null;

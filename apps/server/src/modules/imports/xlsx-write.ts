@@ -38,6 +38,7 @@ function formatOf(t: CellType): string | undefined {
   // Text format keeps 0371-… phones and numeric codes as typed (no 3.71E+03, no lost zeros).
   if (t.type === 'code' || t.type === 'phone' || t.type === 'text' || t.type === 'list' || t.type === 'coords') return '@';
   if (t.type === 'date') return 'yyyy-mm-dd';
+  if (t.type === 'integer') return '0';
   return undefined;
 }
 
@@ -47,6 +48,7 @@ function describe(t: CellType): string {
     case 'code': return '编码（文本）';
     case 'phone': return '电话号码（文本）';
     case 'number': return t.axis === 'lng' ? '数字（-180～180）' : '数字（-90～90）';
+    case 'integer': return `整数，不小于 ${t.min}`;
     case 'date': return '日期（YYYY-MM-DD）';
     case 'enum': return `下拉选择：${t.options().map((o) => o.label).join('、')}`;
     case 'yesno': return '是 / 否';

@@ -10,9 +10,10 @@ export interface RegionRow {
   path: string;
   version: number;
   has_geometry: boolean;
+  population: number | null;
 }
 
-const COLUMNS = ['id', 'parent_id', 'level', 'code', 'name', 'path', 'version', sql<boolean>`geometry is not null`.as('has_geometry')] as const;
+const COLUMNS = ['id', 'parent_id', 'level', 'code', 'name', 'path', 'version', 'population', sql<boolean>`geometry is not null`.as('has_geometry')] as const;
 
 export function findRegion(ex: Executor, tenantId: number, id: number): Promise<RegionRow | undefined> {
   return ex.selectFrom('region').select(COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
@@ -28,11 +29,11 @@ export function listRegions(ex: Executor, tenantId: number, scope: Expression<Sq
 export async function insertRegion(
   ex: Executor,
   tenantId: number,
-  r: { parentId: number | null; parentPath: string | null; level: string; code: string; name: string },
+  r: { parentId: number | null; parentPath: string | null; level: string; code: string; name: string; population?: number | null },
 ): Promise<RegionRow> {
   const { id } = await ex
     .insertInto('region')
-    .values({ tenant_id: tenantId, parent_id: r.parentId, level: r.level, code: r.code, name: r.name, path: '', updated_at: new Date() })
+    .values({ tenant_id: tenantId, parent_id: r.parentId, level: r.level, code: r.code, name: r.name, population: r.population ?? null, path: '', updated_at: new Date() })
     .returning('id')
     .executeTakeFirstOrThrow();
   return ex

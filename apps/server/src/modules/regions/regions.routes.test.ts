@@ -43,4 +43,35 @@ describe('region tree', () => {
     expect(inUse.json().error.code).toBe('IN_USE');
     expect((await office.request({ method: 'DELETE', url: `/api/v1/regions/${city.regions.county.id}` })).json().error.code).toBe('HAS_CHILDREN');
   });
+
+  it('keeps a resident population (常住人口): set, left alone by a rename, cleared with null, audited', async () => {
+    const created = await office.request({ method: 'POST', url: '/api/v1/regions', payload: { parentId: city.regions.commA.id, level: 'grid', code: 'G-POP', name: '人口网格', population: 1260 } });
+    expect(created.statusCode, created.body).toBe(201);
+    const grid = created.json();
+    expect(grid.population).toBe(1260);
+    const renamed = await office.request({ method: 'PATCH', url: `/api/v1/regions/${grid.id}`, payload: { name: '人口网格（改）', version: grid.version } });
+    expect(renamed.json()).toMatchObject({ name: '人口网格（改）', population: 1260 });
+    const recounted = await office.request({ method: 'PATCH', url: `/api/v1/regions/${grid.id}`, payload: { population: 1318, version: renamed.json().version } });
+    expect(recounted.json().population).toBe(1318);
+    const cleared = await office.request({ method: 'PATCH', url: `/api/v1/regions/${grid.id}`, payload: { population: null, version: recounted.json().version } });
+    expect(cleared.json().population).toBeNull();
+    expect((await office.request({ method: 'GET', url: `/api/v1/regions/${grid.id}` })).json().population).toBeNull();
+    const audit = await t.db.selectFrom('audit_log').select(['before', 'after']).where('action', '=', 'region.updated').where('entity_id', '=', String(grid.id)).orderBy('id').execute();
+    expect(audit.map((a) => [(a.before as { population: number | null }).population, (a.after as { population: number | null }).population])).toEqual([[1260, 1260], [1260, 1318], [1318, null]]);
+  });
+
+  it('refuses a negative, fractional, oversized or textual population in the user’s language and saves nothing', async () => {
+    const before = (await office.request({ method: 'GET', url: `/api/v1/regions/${city.regions.commB.id}` })).json();
+    for (const population of [-1, 12.5, 2147483648, '3000']) {
+      const res = await office.request({ method: 'PATCH', url: `/api/v1/regions/${city.regions.commB.id}`, payload: { population, version: before.version } });
+      expect(res.statusCode, String(population)).toBe(422);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+      expect(res.json().error.message).toMatch(/[\u4e00-\u9fa5]/);
+      expect(res.json().error.details.some((d: { field: string }) => d.field === 'population'), res.body).toBe(true);
+    }
+    const created = await office.request({ method: 'POST', url: '/api/v1/regions', payload: { parentId: city.regions.commA.id, level: 'grid', code: 'G-NEG', name: '负人口', population: -5 } });
+    expect(created.statusCode).toBe(422);
+    expect((await office.request({ method: 'GET', url: `/api/v1/regions/${city.regions.commB.id}` })).json()).toEqual(before);
+    expect((await office.request({ method: 'GET', url: '/api/v1/regions' })).json().items.some((r: { code: string }) => r.code === 'G-NEG')).toBe(false);
+  });
 });

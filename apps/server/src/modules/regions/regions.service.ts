@@ -16,6 +16,7 @@ export function createRegionsService({ db }: { db: DB }) {
       code: r.code,
       name: r.name,
       hasGeometry: r.has_geometry,
+      population: r.population,
       version: r.version,
       actions: actionsFor({ update: write, delete: write, 'create-child': write && childLevelOf(r.level as RegionLevel) !== null }),
     };
@@ -59,7 +60,7 @@ export function createRegionsService({ db }: { db: DB }) {
       return db.transaction().execute(async (tx) => {
         const dup = await tx.selectFrom('region').select('id').where('tenant_id', '=', actor.tenantId).where('code', '=', body.code).executeTakeFirst();
         if (dup) throw new AppError(409, 'DUPLICATE', { field: 'code', value: body.code }, [{ field: 'code', rule: 'unique', message: '' }]);
-        const row = await insertRegion(tx, actor.tenantId, { parentId: body.parentId, parentPath, level: body.level, code: body.code, name: body.name });
+        const row = await insertRegion(tx, actor.tenantId, { parentId: body.parentId, parentPath, level: body.level, code: body.code, name: body.name, population: body.population ?? null });
         await recordAudit(tx, ctx, { action: 'region.created', entityType: 'region', entityId: row.id, after: row });
         return view(actor, row);
       });
@@ -73,7 +74,13 @@ export function createRegionsService({ db }: { db: DB }) {
           if (dup) throw new AppError(409, 'DUPLICATE', { field: 'code', value: body.code }, [{ field: 'code', rule: 'unique', message: '' }]);
         }
         const updated = await tx.updateTable('region')
-          .set((eb) => ({ code: body.code ?? before.code, name: body.name ?? before.name, updated_at: new Date(), version: eb('version', '+', 1) }))
+          .set((eb) => ({
+            code: body.code ?? before.code,
+            name: body.name ?? before.name,
+            population: body.population === undefined ? before.population : body.population,
+            updated_at: new Date(),
+            version: eb('version', '+', 1),
+          }))
           .where('tenant_id', '=', actor.tenantId).where('id', '=', id).where('version', '=', body.version)
           .returning('id')
           .executeTakeFirst();
