@@ -75,7 +75,7 @@ try {
   const all = { ...city.counts, cases: c.cases!, ...insp };
   console.log(`Done in ${((t3 - t0) / 1000).toFixed(1)} s. City (tenant ${city.tenantId}): ${Object.entries(all).map(([k, v]) => `${v.toLocaleString('en')} ${k}`).join(', ')}.`);
   console.log(`Log in as ${city.username} (office) or ${city.inspectorUsernames[0]} (inspector), password ${city.password}.`);
-  console.log(`Not generated: residents (no table), volunteers and their sign-ins (no table yet), photos${values['no-inspections'] ? ', inspection sheets (--no-inspections)' : ''}.`);
+  console.log(`Not generated: volunteers and their sign-ins (no table yet), photos${values['no-inspections'] ? ', inspection sheets (--no-inspections)' : ''}.`);
 } finally {
   await db.destroy();
   await embedded?.stop();
