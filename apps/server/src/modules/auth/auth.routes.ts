@@ -39,7 +39,7 @@ export function authRoutes(deps: { db: DB; auth: AuthService; config: Pick<Confi
       schema: { tags: ['auth'], summary: 'The logged-in user, their permissions and the CSRF token', response: { 200: SessionResponse, 401: ErrorBody } },
     }, async (request) => {
       const actor = requireActor(request.actor);
-      return { user: await auth.me(db, actor.tenantId, actor.userId), csrfToken: actor.csrfToken ?? '' };
+      return { user: await auth.me(db, actor.tenantId, actor.userId, actor), csrfToken: actor.csrfToken ?? '' };
     });
 
     app.post('/auth/logout', {

@@ -134,9 +134,14 @@ export function createAuthService({ db, clock }: { db: DB; clock: Clock }) {
   }
 
   /** The user as the web sees them: roles, permissions and scope come from the same loadActor the auth hook uses. */
-  async function me(ex: Executor, tenantId: number, userId: number): Promise<Me> {
+  /**
+   * The user as the app shows them. `current` is the actor this request's auth hook loaded (the
+   * same row, read moments ago): given, it is not read again. Login and a password change pass
+   * none, since the user's state has just changed.
+   */
+  async function me(ex: Executor, tenantId: number, userId: number, current?: Actor): Promise<Me> {
     const [actor, extra] = await Promise.all([
-      loadActor(ex, tenantId, userId),
+      current ?? loadActor(ex, tenantId, userId),
       ex.selectFrom('app_user as u')
         .innerJoin('tenant as t', 't.id', 'u.tenant_id')
         .innerJoin('unit as un', (j) => j.onRef('un.tenant_id', '=', 'u.tenant_id').onRef('un.id', '=', 'u.unit_id'))
