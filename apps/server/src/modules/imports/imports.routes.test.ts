@@ -62,7 +62,9 @@ describe('importing shops with their frontage contracts', () => {
   it('refuses a file with two bad rows, names exactly those rows and why, and writes nothing', async () => {
     const file = await workbook(SHOP_HEADER, [good(1), good(2, { lng: null, lat: null }), good(3), good(4, { parent: 'NO-SUCH' })]);
     const res = await upload(as.office!, 'shops', file);
-    expect(res.statusCode, res.body).toBe(422); // once 415 IMPORT_NOT_XLSX on a busy CI machine: the body says why
+    // Twice 415 IMPORT_NOT_XLSX on a busy CI machine: ExcelJS's streaming reader met xl/workbook.xml
+    // too late (exceljs #3064); xlsx-read.ts now reads it first. The body would say why.
+    expect(res.statusCode, res.body).toBe(422);
     expect(res.json().error).toMatchObject({ code: 'IMPORT_INVALID', details: { total: 4, problemCount: 2 } });
     expect(res.json().error.message).toContain('未导入任何数据');
     const problems = problemsOf(res);
@@ -157,7 +159,6 @@ describe('files the import cannot read', () => {
   it('names the expected headers when a header is wrong or missing', async () => {
     const header = SHOP_HEADER.map((h) => (h === '店名' ? '店铺名称' : h)).filter((h) => h !== '责任内容');
     const res = await upload(as.office!, 'shops', await workbook(header, [shopRow({ code: 'S-9', name: 'x', parent: code.unitA, region: code.gridA }).slice(0, 17)]));
-    // Once in CI (2026-11-24) this answered 415 IMPORT_NOT_XLSX; the body carries the reader's reason.
     expect(res.statusCode, res.body).toBe(422);
     const problems = problemsOf(res);
     expect(problems.map((p) => [p.row, p.code])).toEqual([[1, 'IMPORT_HEADER_UNKNOWN'], [1, 'IMPORT_HEADER_MISSING'], [1, 'IMPORT_HEADER_MISSING']]);

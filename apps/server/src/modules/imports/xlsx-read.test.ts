@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../platform/errors.js';
 import { readSheet } from './xlsx-read.js';
 
 const names = Array.from({ length: 4000 }, (_, i) => `东关街道人民路${i}号烩面馆（${'卫生秩序绿化设施文明'.slice(i % 5)}）`);
@@ -58,6 +59,20 @@ describe('reading workbooks', () => {
       const sheet = await readSheet(file);
       expect(sheet.header).toEqual(['编码', '店名']);
       expect(sheet.rows.map((r) => r.cells[1])).toEqual(names.slice(0, 50));
+    }
+  });
+
+  it('calls a zip without a readable workbook part not a workbook (415), not a server error', async () => {
+    const notBook = new JSZip();
+    notBook.file('readme.txt', '这不是工作簿');
+    const broken = new JSZip();
+    broken.file('xl/workbook.xml', '<workbook><sheets><sheet name="数据"');
+    broken.file('xl/_rels/workbook.xml.rels', 'not xml at all <<<');
+    broken.file('xl/worksheets/sheet1.xml', '<worksheet/>');
+    for (const zip of [notBook, broken]) {
+      const err = await readSheet(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect([(err as AppError).status, (err as AppError).code]).toEqual([415, 'IMPORT_NOT_XLSX']);
     }
   });
 });

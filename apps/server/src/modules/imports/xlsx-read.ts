@@ -205,12 +205,18 @@ async function readBookParts(data: Buffer, entries: Map<string, ZipEntry>): Prom
     import('exceljs/lib/xlsx/xform/book/workbook-xform.js'),
     import('exceljs/lib/xlsx/xform/core/relationships-xform.js'),
   ]);
-  const wb = new WorkbookXform();
-  await wb.parseStream(Readable.from([bookXml]));
-  const rx = new RelationshipsXform();
-  const parsedRels = await rx.parseStream(Readable.from([relsXml]));
-  if (!wb.model || !Array.isArray(parsedRels)) return null;
-  return { model: wb.model, properties: wb.map.workbookPr, rels: parsedRels };
+  // A missing parser (an ExcelJS upgrade that moved it) is our fault and fails loudly; only a
+  // part that does not parse makes the file "not a workbook".
+  try {
+    const wb = new WorkbookXform();
+    await wb.parseStream(Readable.from([bookXml]));
+    const rx = new RelationshipsXform();
+    const parsedRels = await rx.parseStream(Readable.from([relsXml]));
+    if (!wb.model || !Array.isArray(parsedRels)) return null;
+    return { model: wb.model, properties: wb.map.workbookPr, rels: parsedRels };
+  } catch {
+    return null;
+  }
 }
 
 // ExcelJS takes almost half a second to import: loaded on first use, not at server start.
@@ -263,7 +269,7 @@ function decodeAndTap(ws: { iterator?: AsyncIterable<Buffer | string> }, merges:
  */
 export async function readSheet(data: Buffer, onRows?: (read: number) => Promise<void>): Promise<Sheet> {
   const entries = await scanZip(data, inflateBudget(data.length));
-  const book = await readBookParts(data, entries).catch(() => null);
+  const book = await readBookParts(data, entries);
   if (!book) throw new AppError(415, 'IMPORT_NOT_XLSX');
   // Every byte of the data sheet must have passed through the reader; a short read (a stream
   // race, as in exceljs #3064) is read again rather than imported without its last rows.
