@@ -387,6 +387,7 @@ const en: Resources = {
     createTitle: 'New API token',
     expiresInDays: 'Valid for (days)',
     expiresInDaysHint: 'Leave empty for no expiry (not recommended)',
+    expiresInDaysRange: 'Enter a whole number of days from 1 to 3650',
     revoke: 'Revoke',
     revokeConfirm: 'Revoke the token “{{name}}”? Systems using it lose access at once.',
     revokedOk: 'Revoked',

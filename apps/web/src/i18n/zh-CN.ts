@@ -382,6 +382,7 @@ const zhCN = {
     createTitle: '新建 API 令牌',
     expiresInDays: '有效期（天）',
     expiresInDaysHint: '留空表示永不过期（不推荐）',
+    expiresInDaysRange: '有效期须为 1～3650 之间的整数（天）',
     revoke: '吊销',
     revokeConfirm: '确定吊销令牌“{{name}}”吗？使用该令牌的系统将立即无法访问。',
     revokedOk: '已吊销',

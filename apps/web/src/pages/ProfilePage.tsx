@@ -155,8 +155,13 @@ function TokensCard() {
           <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, whitespace: true, message: t('tokens.nameRequired') }, { max: 64 }]}>
             <Input maxLength={64} />
           </Form.Item>
-          <Form.Item name="expiresInDays" label={t('tokens.expiresInDays')} extra={t('tokens.expiresInDaysHint')}>
-            <InputNumber min={1} max={3650} precision={0} style={{ width: '100%' }} />
+          <Form.Item
+            name="expiresInDays"
+            label={t('tokens.expiresInDays')}
+            extra={t('tokens.expiresInDaysHint')}
+            rules={[{ type: 'integer', min: 1, max: 3650, message: t('tokens.expiresInDaysRange') }]}
+          >
+            <InputNumber style={{ width: '100%' }} />
           </Form.Item>
         </Form>
       </Modal>

@@ -130,12 +130,12 @@ function MapSettingsCard() {
               <Row gutter={12}>
                 <Col xs={24} sm={8}>
                   <Form.Item name="frontageRadiusM" label={t('settings.frontageRadius')} rules={[{ required: true, type: 'integer', min: 1, max: 500, message: t('settings.radiusRange') }]}>
-                    <InputNumber min={1} max={500} precision={0} suffix={t('settings.m')} style={{ width: '100%' }} />
+                    <InputNumber suffix={t('settings.m')} style={{ width: '100%' }} />
                   </Form.Item>
                 </Col>
                 <Col xs={24} sm={8}>
                   <Form.Item name="segmentRadiusM" label={t('settings.segmentRadius')} rules={[{ required: true, type: 'integer', min: 1, max: 500, message: t('settings.radiusRange') }]}>
-                    <InputNumber min={1} max={500} precision={0} suffix={t('settings.m')} style={{ width: '100%' }} />
+                    <InputNumber suffix={t('settings.m')} style={{ width: '100%' }} />
                   </Form.Item>
                 </Col>
                 <Col xs={24} sm={8}>
@@ -144,7 +144,7 @@ function MapSettingsCard() {
                     label={t('settings.warningDays')}
                     rules={[{ required: true, type: 'integer', min: 0, max: 365, message: t('settings.daysRange') }]}
                   >
-                    <InputNumber min={0} max={365} precision={0} suffix={t('settings.days')} style={{ width: '100%' }} />
+                    <InputNumber suffix={t('settings.days')} style={{ width: '100%' }} />
                   </Form.Item>
                 </Col>
               </Row>
@@ -170,7 +170,7 @@ function MapSettingsCard() {
                 </Col>
                 <Col span={6}>
                   <Form.Item name={['mapCenter', 'zoom']} label={t('settings.zoom')} rules={[{ required: true, type: 'integer', min: 1, max: 20, message: t('settings.zoomRange') }]}>
-                    <InputNumber min={1} max={20} precision={0} style={{ width: '100%' }} />
+                    <InputNumber style={{ width: '100%' }} />
                   </Form.Item>
                 </Col>
               </Row>

@@ -342,7 +342,7 @@ export function CategoriesTab({ s, canEdit }: { s: CaseSettingsStrings; canEdit:
           <Row gutter={12}>
             <Col span={10}>
               <Form.Item name="amount" label={s.cat.deadline} rules={[{ required: true, type: 'number', min: 0.5, max: 365, message: s.cat.amountRule }]}>
-                <InputNumber min={0.5} max={365} step={1} style={{ width: '100%' }} />
+                <InputNumber step={1} style={{ width: '100%' }} />
               </Form.Item>
             </Col>
             <Col span={14}>

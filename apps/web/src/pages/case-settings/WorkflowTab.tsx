@@ -90,12 +90,12 @@ export function WorkflowTab({ s, canEdit }: { s: CaseSettingsStrings; canEdit: b
         <Row gutter={16} style={{ marginTop: 8 }}>
           <Col xs={12} md={6}>
             <Form.Item name="duplicateRadiusM" label={s.flow.duplicateRadius} rules={int(1, 1000)}>
-              <InputNumber min={1} max={1000} precision={0} suffix={s.flow.m} style={{ width: '100%' }} />
+              <InputNumber suffix={s.flow.m} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col xs={12} md={6}>
             <Form.Item name="duplicateWindowHours" label={s.flow.duplicateWindow} rules={int(1, 24 * 90)}>
-              <InputNumber min={1} max={24 * 90} precision={0} suffix={s.flow.h} style={{ width: '100%' }} />
+              <InputNumber suffix={s.flow.h} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
         </Row>
@@ -121,7 +121,7 @@ export function WorkflowTab({ s, canEdit }: { s: CaseSettingsStrings; canEdit: b
                 <Space key={f.key} align="baseline" style={{ display: 'flex', marginBottom: 4 }}>
                   <span style={{ minWidth: 120, display: 'inline-block' }}>{fill(s.flow.escalationStep, { n: i + 1 })}</span>
                   <Form.Item name={f.name} rules={int(0, 24 * 365)} style={{ margin: 0 }}>
-                    <InputNumber min={0} max={24 * 365} precision={0} style={{ width: 110 }} aria-label={fill(s.flow.escalationStep, { n: i + 1 })} />
+                    <InputNumber style={{ width: 110 }} aria-label={fill(s.flow.escalationStep, { n: i + 1 })} />
                   </Form.Item>
                   <span>{s.flow.escalationAfter}</span>
                   {canEdit && fields.length > 1 && <Button type="text" danger icon={<DeleteOutlined />} onClick={() => remove(f.name)} aria-label={t('common.delete')} />}
@@ -145,17 +145,17 @@ export function WorkflowTab({ s, canEdit }: { s: CaseSettingsStrings; canEdit: b
         <Row gutter={16}>
           <Col xs={24} sm={8}>
             <Form.Item name="recheckAfterDays" label={s.flow.recheckAfter} rules={int(1, 365)}>
-              <InputNumber min={1} max={365} precision={0} suffix={s.flow.d} style={{ width: '100%' }} />
+              <InputNumber suffix={s.flow.d} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col xs={12} sm={8}>
             <Form.Item name="recheckSamplePercent" label={s.flow.recheckSample} rules={int(0, 100)}>
-              <InputNumber min={0} max={100} precision={0} suffix={s.flow.pct} style={{ width: '100%' }} />
+              <InputNumber suffix={s.flow.pct} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col xs={12} sm={8}>
             <Form.Item name="recheckDueDays" label={s.flow.recheckDue} rules={int(1, 60)}>
-              <InputNumber min={1} max={60} precision={0} suffix={s.flow.d} style={{ width: '100%' }} />
+              <InputNumber suffix={s.flow.d} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
         </Row>
@@ -187,7 +187,7 @@ export function WorkflowTab({ s, canEdit }: { s: CaseSettingsStrings; canEdit: b
 
       <Card title={s.flow.citizen} style={{ marginTop: 16 }}>
         <Form.Item name="citizenReportsPerHour" label={s.flow.citizenPerHour} extra={s.flow.citizenPerHourHint} rules={int(1, 1000)}>
-          <InputNumber min={1} max={1000} precision={0} suffix={s.flow.perHour} style={{ width: 200 }} />
+          <InputNumber suffix={s.flow.perHour} style={{ width: 200 }} />
         </Form.Item>
       </Card>
 

@@ -148,7 +148,7 @@ const zhCN = {
     h: '小时',
     d: '天',
     pct: '%',
-    range: '取值范围 {min}–{max}',
+    range: '请输入 {min}–{max} 的整数',
   },
 
   // ---- webhooks ----
@@ -370,7 +370,7 @@ const en: CaseSettingsStrings = {
     h: 'h',
     d: 'days',
     pct: '%',
-    range: 'Between {min} and {max}',
+    range: 'A whole number from {min} to {max}',
   },
 
   hook: {

@@ -446,7 +446,7 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
                   label={s.plans.recheckPercent}
                   rules={[{ required: true, message: s.plans.recheckPercentRange }, { type: 'integer', min: 1, max: 100, message: s.plans.recheckPercentRange }]}
                 >
-                  <InputNumber min={1} max={100} precision={0} suffix="%" style={{ width: '100%' }} aria-label={s.plans.recheckPercent} data-testid="plan-recheck-percent" />
+                  <InputNumber suffix="%" style={{ width: '100%' }} aria-label={s.plans.recheckPercent} data-testid="plan-recheck-percent" />
                 </Form.Item>
               </Col>
             </Row>
@@ -525,8 +525,8 @@ export function PlanEditor({ plan, open, onClose, s }: { plan: PlanView | null; 
             </Form.Item>
           </Col>
           <Col xs={24} sm={12} style={isRecheck ? { display: 'none' } : undefined}>
-            <Form.Item name="reopenHours" label={s.plans.reopenHours} extra={s.plans.reopenHoursHint} rules={[{ required: true, type: 'number', min: 0, max: 720 }]}>
-              <InputNumber min={0} max={720} precision={0} suffix={s.plans.hours} style={{ width: '100%' }} />
+            <Form.Item name="reopenHours" label={s.plans.reopenHours} extra={s.plans.reopenHoursHint} rules={[{ required: true, type: 'integer', min: 0, max: 720, message: s.plans.reopenHoursRange }]}>
+              <InputNumber suffix={s.plans.hours} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
         </Row>
