@@ -165,25 +165,43 @@ function defineUtf8WorkbookReader(excel: typeof ExcelJS) {
           return base.call(this, entry);
         };
       }
-      // The sheet list, its relations and the workbook properties, read beforehand from the
-      // central directory: the streaming pass met xl/workbook.xml (stored last) too late now and
-      // then, and failed in _parseWorksheet on this.model.sheets (exceljs #3064). Its own pass
-      // over those two parts is skipped (the entries are drained).
+      // ExcelJS's own pass over the archive (unzipper's streaming parser, entries in stored
+      // order) lost entries stored last now and then: xl/workbook.xml (a failure in
+      // _parseWorksheet on this.model.sheets, exceljs #3064) and, seen once in CI, the shared
+      // strings (every text cell read as "[object Object]"). The parts are taken from the central
+      // directory instead, in the order the sheets need them: the sheet list and its relations
+      // (parsed beforehand), the shared strings, the styles, then each sheet — each inflated as a
+      // stream from the buffer as its turn comes, so a large sheet is still never whole in memory.
       self.model = book.model;
       self.properties = book.properties;
       self.workbookRels = book.rels;
-      self._parseWorkbook = async () => {};
-      self._parseRels = async () => {};
-      // Each sheet's reader knows its part, for the completeness check in readSheet.
-      const parseWorksheet = proto._parseWorksheet;
-      if (typeof parseWorksheet === 'function') {
-        self._parseWorksheet = function* (iterator: unknown, sheetNo: string) {
-          for (const event of parseWorksheet.call(self, iterator, sheetNo) as Iterable<{ value: Record<string, unknown> }>) {
-            event.value.part = `xl/worksheets/sheet${sheetNo}.xml`;
+      const part = (name: string) => {
+        const e = book.entries.get(name);
+        if (!e) return null;
+        const body = Readable.from([book.data.subarray(e.start, e.start + e.compressed)]);
+        return e.method === 0 ? body : body.pipe(createInflateRaw());
+      };
+      const sheetParts = [...book.entries.keys()]
+        .map((name) => /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(name))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .sort((a, b) => Number(a[1]) - Number(b[1]));
+      type Parser = (this: unknown, ...args: unknown[]) => unknown;
+      const sharedStrings = self._parseSharedStrings as Parser;
+      const styles = proto._parseStyles as Parser;
+      const worksheet = proto._parseWorksheet as Parser;
+      self.parse = async function* () {
+        const strings = part('xl/sharedStrings.xml');
+        if (strings) yield* sharedStrings.call(self, strings) as AsyncIterable<unknown>;
+        const styleXml = part('xl/styles.xml');
+        if (styleXml) await styles.call(self, styleXml);
+        for (const m of sheetParts) {
+          // Each sheet's reader knows its part, for the completeness check in readSheet.
+          for (const event of worksheet.call(self, part(m[0])!, m[1]) as Iterable<{ value: Record<string, unknown> }>) {
+            event.value.part = m[0];
             yield event;
           }
-        };
-      }
+        }
+      };
     }
   };
 }
@@ -192,6 +210,8 @@ interface BookParts {
   model: unknown;
   properties: unknown;
   rels: unknown;
+  data: Buffer;
+  entries: Map<string, ZipEntry>;
 }
 
 /** xl/workbook.xml and its relations, parsed by ExcelJS's own xforms; null when the file lacks them. */
@@ -213,7 +233,7 @@ async function readBookParts(data: Buffer, entries: Map<string, ZipEntry>): Prom
     const rx = new RelationshipsXform();
     const parsedRels = await rx.parseStream(Readable.from([relsXml]));
     if (!wb.model || !Array.isArray(parsedRels)) return null;
-    return { model: wb.model, properties: wb.map.workbookPr, rels: parsedRels };
+    return { model: wb.model, properties: wb.map.workbookPr, rels: parsedRels, data, entries };
   } catch {
     return null;
   }
