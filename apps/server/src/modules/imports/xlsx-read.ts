@@ -317,9 +317,8 @@ async function readSheetOnce(data: Buffer, book: BookParts, onRows?: (read: numb
     for await (const ws of reader) {
       const sheet = ws as unknown as { name?: string; part?: string; iterator?: AsyncIterable<Buffer | string> } & AsyncIterable<ExcelJS.Row>;
       if (found || sheet.name === GUIDE_SHEET) {
-        // Not wanted, but read to its end: ExcelJS may have parked the sheet in a temporary file,
-        // and destroying that stream before it opened lets the open fail after ExcelJS deleted the
-        // file — an unhandled ENOENT. Draining closes the file in order (the guide sheet is small).
+        // Not wanted, but read to its end, so its inflate stream finishes before the next part's
+        // starts (the guide sheet is small).
         for await (const _row of sheet) void _row;
         continue;
       }
